@@ -1,0 +1,144 @@
+"""Settings for LLM Duel Arena: one module, driven by environment variables.
+
+ARENA_ENV picks the defaults: ``local`` (laptop, the default), ``dev`` and ``prod`` (Lambda).
+Local defaults run with no configuration at all; outside local mode, secrets that are missing
+fail loudly at start-up. Every variable is listed in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from arena_site.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+ARENA_ENV = env_choice("ARENA_ENV", "local", {"local", "test", "dev", "prod"})
+LOCAL = ARENA_ENV in {"local", "test"}
+ON_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+DEBUG = env_bool("ARENA_DEBUG", ARENA_ENV == "local")
+
+SECRET_KEY = env_str("ARENA_SECRET_KEY")
+if not SECRET_KEY:
+    if not LOCAL:
+        raise ImproperlyConfigured("ARENA_SECRET_KEY must be set outside local mode")
+    SECRET_KEY = "local-only-insecure-key-never-used-in-dev-or-prod"
+
+ALLOWED_HOSTS = env_list("ARENA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if LOCAL else [])
+if not LOCAL and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ARENA_ALLOWED_HOSTS must be set outside local mode")
+CSRF_TRUSTED_ORIGINS = env_list("ARENA_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "arena_site",
+    "accounts",
+    "games",
+    "llm",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "arena_site.urls"
+WSGI_APPLICATION = "arena_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+# No SQL anywhere: DynamoDB through PynamoDB is the only store.
+DATABASES: dict[str, dict[str, str]] = {}
+
+# --- DynamoDB --------------------------------------------------------------------------
+ARENA_STAGE = env_str("ARENA_STAGE", ARENA_ENV) or ARENA_ENV
+ARENA_AWS_REGION = env_str("ARENA_AWS_REGION", os.environ.get("AWS_REGION", "us-east-1"))
+# Local mode talks to the embedded DynamoDB that `make run` starts; dev/prod talk to AWS
+# unless an endpoint is given (moto in deploy rehearsals, DynamoDB Local, ...).
+ARENA_DYNAMODB_URL = (
+    env_str("ARENA_DYNAMODB_URL", "http://127.0.0.1:8001" if ARENA_ENV == "local" else "") or None
+)
+ARENA_TABLE_NAME = env_str("ARENA_TABLE_NAME", f"arena-{ARENA_STAGE}")
+if ARENA_DYNAMODB_URL and LOCAL:
+    # moto accepts any credentials; real AWS never sees these.
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+
+# --- Sessions: our PynamoDB engine, with django-dynamodb-sessions' setting names ---------
+SESSION_ENGINE = "accounts.sessions.dynamodb"
+DYNAMODB_SESSIONS_TABLE_NAME = env_str("DYNAMODB_SESSIONS_TABLE_NAME", f"{ARENA_TABLE_NAME}-sessions")
+DYNAMODB_SESSIONS_TABLE_HASH_ATTRIB_NAME = "session_key"
+DYNAMODB_SESSIONS_ALWAYS_CONSISTENT = env_bool("DYNAMODB_SESSIONS_ALWAYS_CONSISTENT", True)
+DYNAMODB_SESSIONS_AWS_REGION_NAME = ARENA_AWS_REGION
+SESSION_COOKIE_AGE = env_int("ARENA_SESSION_AGE_SECONDS", 60 * 60 * 24 * 30, minimum=60)
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Messages ride in a cookie so that showing them never costs a session read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+CSRF_FAILURE_VIEW = "arena_site.views.csrf_failure"
+
+# --- Matches ---------------------------------------------------------------------------
+# inline: in the calling thread (tests); thread: a pool in this process (laptop);
+# zappa: an asynchronous Lambda invocation (deployed stages).
+ARENA_TASK_BACKEND = env_choice(
+    "ARENA_TASK_BACKEND",
+    "zappa" if ON_LAMBDA else ("inline" if ARENA_ENV == "test" else "thread"),
+    {"inline", "thread", "zappa"},
+)
+ARENA_TASK_THREADS = env_int("ARENA_TASK_THREADS", 4, minimum=1)
+# How long a runner may hold a match while it computes one ply before another may take over.
+ARENA_LEASE_SECONDS = env_int("ARENA_LEASE_SECONDS", 60, minimum=5)
+# A match waiting for a bot for longer than this with no lease is considered stalled.
+ARENA_STALL_SECONDS = env_int("ARENA_STALL_SECONDS", 30, minimum=1)
+ARENA_POLL_SECONDS = env_float("ARENA_POLL_SECONDS", 1.0, minimum=0.2)
+STOCKFISH_PATH = env_str("STOCKFISH_PATH")
+
+# --- Static files ----------------------------------------------------------------------
+STATIC_URL = env_str("ARENA_STATIC_URL", "/static/")
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Security --------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("ARENA_LOG_LEVEL", "INFO")},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+}

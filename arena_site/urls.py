@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("games.urls")),
+]
+
+handler400 = "arena_site.views.bad_request"
+handler403 = "arena_site.views.permission_denied"
+handler404 = "arena_site.views.page_not_found"
+handler500 = "arena_site.views.server_error"

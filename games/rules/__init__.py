@@ -1,0 +1,1 @@
+"""Pure game rules: one module per game, no Django, no I/O."""

@@ -1,0 +1,118 @@
+"""Shared fixtures.
+
+DynamoDB is moto: in-process (``mock_aws``) for most tests, tables created once per session;
+a real moto server on 127.0.0.1 (``moto_server``) where threads or processes must share it.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from moto import mock_aws
+from moto.dynamodb.responses import DynamoHandler
+from moto.server import ThreadedMotoServer
+
+from arena_site.dynamodb_admin import ensure_tables
+from arena_site.tables import point_models_at
+from games import services
+from games.models import MatchItem
+from games.players import PlayerSpec
+
+
+@pytest.fixture(scope="session")
+def _aws() -> Iterator[None]:
+    with mock_aws():
+        point_models_at(None)
+        ensure_tables(report=lambda line: None)
+        yield
+
+
+@pytest.fixture
+def dynamodb(_aws: None) -> None:
+    """DynamoDB (moto, in-process) with the app's tables."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A moto server on loopback with the app's tables; models point at it for the test.
+
+    Each request is made atomic, as in DynamoDB: moto serves requests on parallel threads
+    without locking, so its conditional writes are not atomic and a failed transaction restores
+    a whole-table copy over other threads' writes. The app still races freely between requests.
+    (arena_site.local_dynamodb does the same for `make run`.)
+    """
+    original = DynamoHandler.call_action
+    lock = threading.Lock()
+
+    def atomic_call_action(self: DynamoHandler) -> Any:
+        with lock:
+            return original(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", atomic_call_action)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        point_models_at(url)
+        ensure_tables(report=lambda line: None)
+        yield url
+    finally:
+        point_models_at(None)
+        server.stop()
+
+
+class Persona:
+    """A browser: a Django test client that keeps its own session (and so its own matches)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.client = Client()
+        self.csrf_client = Client(enforce_csrf_checks=True)
+
+    def create_match(
+        self, white: str = "human", black: str = "engine:1", fen: str = "", pace: str = "0"
+    ) -> str:
+        response = self.client.post(
+            "/matches/new", {"white": white, "black": black, "fen": fen, "pace": pace}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def player(dynamodb: None) -> Persona:
+    """The browser that creates matches and owns their human sides."""
+    return Persona("player")
+
+
+@pytest.fixture
+def outsider(dynamodb: None) -> Persona:
+    """Another browser: may watch anything, play nothing."""
+    return Persona("outsider")
+
+
+@pytest.fixture
+def make_match(dynamodb: None):
+    """Create a match straight through the service (no browser), e.g. for an owner id."""
+
+    def make(
+        owner: str = "owner-1", white: str = "human", black: str = "human", fen: str | None = None
+    ) -> MatchItem:
+        kwargs = {"start_fen": fen} if fen else {}
+        return services.match_create(
+            owner=owner, white=PlayerSpec.from_ref(white), black=PlayerSpec.from_ref(black), **kwargs
+        )
+
+    return make
