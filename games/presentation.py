@@ -12,7 +12,8 @@ import chess
 from django.utils.safestring import SafeString
 
 from games.board import board_svg
-from games.models import AWAITING_BOT, LoadedMatch, MatchItem
+from games.models import AWAITING_BOT, LoadedMatch, MatchItem, PlyItem
+from games.players import PlayerSpec
 from games.services import human_sides
 
 
@@ -21,6 +22,7 @@ class MoveCell:
     ply: int
     san: str
     current: bool  # the ply shown on the board
+    note: str  # who played it and how long it took, shown on hover
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,11 @@ def build_page(loaded: LoadedMatch, *, player_id: str | None, ply: int | None = 
     )
 
 
-def _rows(meta: MatchItem, plies: list[Any], shown: int) -> list[MoveRow]:
+def _rows(meta: MatchItem, plies: list[PlyItem], shown: int) -> list[MoveRow]:
     start = chess.Board(meta.start_fen)
     first_number, black_first = start.fullmove_number, start.turn == chess.BLACK
     rows: list[MoveRow] = []
-    entries = [MoveCell(p.number, p.san, p.number == shown) for p in plies]
+    entries = [MoveCell(int(p.number), p.san, p.number == shown, _note(p)) for p in plies]
     if black_first and entries:
         rows.append(MoveRow(first_number, None, entries[0]))
         entries = entries[1:]
@@ -119,6 +121,13 @@ def _rows(meta: MatchItem, plies: list[Any], shown: int) -> list[MoveRow]:
         pair = entries[index : index + 2]
         rows.append(MoveRow(first_number + index // 2, pair[0], pair[1] if len(pair) > 1 else None))
     return rows
+
+
+def _note(ply: PlyItem) -> str:
+    seat = PlayerSpec.from_ref(ply.player)
+    if seat.is_human:
+        return f"{ply.side.capitalize()}: {seat.label}"
+    return f"{ply.side.capitalize()}: {seat.label}, {ply.think_ms} ms"
 
 
 def _status(meta: MatchItem, board: chess.Board, to_move: str, sides: list[str]) -> str:

@@ -275,6 +275,8 @@ def test_an_htmx_move_answers_with_the_live_partial(player):
     assert html.lstrip().startswith('<section id="live"')
     assert "<html" not in html
     assert len(get_meta(match_id).moves) == 2  # the engine answered
+    assert re.search(r'title="Black: Arena engine 1 \(Beginner\), \d+ ms"', html)  # who played, how fast
+    assert 'title="White: Human"' in html
 
 
 def test_request_budgets_of_the_hot_paths(player, outsider):
