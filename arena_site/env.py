@@ -6,9 +6,10 @@ A value that is present but malformed is an error at start-up, never a silent de
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -66,3 +67,24 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of {', '.join(sorted(choices))}")
     return value
+
+
+def env_json(name: str, default: Any) -> Any:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from None
+
+
+def env_mapping(name: str) -> dict[str, str]:
+    """``A=x,B=y`` → {"A": "x", "B": "y"}."""
+    result: dict[str, str] = {}
+    for item in env_list(name, []):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not NAME=value")
+        result[key.strip()] = value.strip()
+    return result

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from arena_site.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+from arena_site.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_json,
+    env_list,
+    env_mapping,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -118,6 +127,24 @@ ARENA_STALL_SECONDS = env_int("ARENA_STALL_SECONDS", 30, minimum=1)
 ARENA_POLL_SECONDS = env_float("ARENA_POLL_SECONDS", 1.0, minimum=0.2)
 STOCKFISH_PATH = env_str("STOCKFISH_PATH")
 
+# --- LLM players -------------------------------------------------------------------------
+# Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY (and each endpoint's api_key_env). On
+# Lambda, ARENA_SECRETS names where to read them instead, once per process:
+#   OPENAI_API_KEY=ssm:/arena/prod/openai-api-key,ANTHROPIC_API_KEY=secretsmanager:arena/prod/anthropic
+ARENA_SECRETS = env_mapping("ARENA_SECRETS")
+# OpenAI-compatible servers, e.g.
+#   [{"name": "ollama", "base_url": "http://127.0.0.1:11434/v1", "api_key_env": null,
+#     "models": [{"id": "llama3.1:8b", "name": "Llama 3.1 8B", "input": 0, "output": 0}]}]
+ARENA_LLM_ENDPOINTS = env_json("ARENA_LLM_ENDPOINTS", [])
+if not isinstance(ARENA_LLM_ENDPOINTS, list):
+    raise ImproperlyConfigured("ARENA_LLM_ENDPOINTS must be a JSON list of endpoints")
+ARENA_OPENAI_BASE_URL = env_str("ARENA_OPENAI_BASE_URL") or None
+ARENA_ANTHROPIC_BASE_URL = env_str("ARENA_ANTHROPIC_BASE_URL") or None
+# When a provider keeps failing after the SDK's retries, the match pauses this long (doubling
+# each time) and resumes by itself; after ARENA_LLM_MAX_PAUSES pauses it is aborted.
+ARENA_LLM_PAUSE_SECONDS = env_int("ARENA_LLM_PAUSE_SECONDS", 60, minimum=1)
+ARENA_LLM_MAX_PAUSES = env_int("ARENA_LLM_MAX_PAUSES", 3, minimum=0)
+
 # --- Static files ----------------------------------------------------------------------
 STATIC_URL = env_str("ARENA_STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -140,5 +167,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("ARENA_LOG_LEVEL", "INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("botocore", "pynamodb", "httpx", "httpx2", "openai", "anthropic")
+    },
 }

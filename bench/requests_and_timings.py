@@ -76,6 +76,7 @@ def main() -> None:
         print(f"LLM Duel Arena bench (moto server at {url}, Python {sys.version.split()[0]})\n")
         long_game = requests_per_operation()
         page_timings(long_game, args.plies, args.page_runs)
+        prompt_sizes()
         cold_start(env, long_game, args.cold_runs)
     finally:
         server.terminate()
@@ -191,6 +192,43 @@ def page_timings(_: None, plies: int, runs: int) -> None:
             f"DynamoDB {statistics.median(totals) - statistics.median(app):.1f} ms), "
             f"{size / 1024:.1f} KiB, {counter.total} request(s)",
         )
+    print()
+
+
+def random_game(plies: int, seed: int = 11) -> list[str]:
+    """A legal game of exactly ``plies`` plies that is not over (random moves, reproducible)."""
+    import chess
+
+    rng = random.Random(seed)
+    while True:
+        board = chess.Board()
+        while board.ply() < plies and board.outcome(claim_draw=False) is None:
+            board.push(rng.choice(list(board.legal_moves)))
+        if board.ply() == plies and board.outcome(claim_draw=False) is None:
+            return [m.uci() for m in board.move_stack]
+
+
+def prompt_sizes() -> None:
+    import chess
+
+    from llm.prompts import PROTOCOLS, chess_messages
+
+    moves = random_game(160)
+    print("LLM prompt size in characters (system + user message, first attempt of a ply)")
+    for protocol in PROTOCOLS:
+
+        def size(ply: int, protocol: str = protocol) -> int:
+            messages = chess_messages(
+                start_fen=chess.STARTING_FEN,
+                moves=moves[: ply - 1],
+                protocol=protocol,
+                opponent="GPT-4o (OpenAI)",
+            )
+            return sum(len(m.content) for m in messages)
+
+        at = ", ".join(f"ply {ply}: {size(ply):,}" for ply in (1, 40, 80, 160))
+        total = sum(size(ply) for ply in range(1, 101))
+        line(protocol, f"{at}; a 100-ply game: {total:,} in all")
     print()
 
 

@@ -10,17 +10,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import current_player_id
 from games import services
-from games.models import MatchItem, is_match_id, load_match
+from games.models import LoadedMatch, MatchItem, is_match_id, load_match
 
 
 def json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message, "status": status}, status=status)
 
 
-def match_json(meta: MatchItem) -> dict[str, Any]:
+def match_json(meta: MatchItem, loaded: LoadedMatch | None = None) -> dict[str, Any]:
+    """The match as JSON. With ``loaded`` (GET), each LLM move carries its attempts, and the
+    turns that ended without a move are listed, as on the match page."""
     game = meta.game_state()
     sides = ("white", "black")
-    return {
+    details = {int(p.number): p.detail for p in loaded.plies if p.detail} if loaded else {}
+    data = {
         "id": meta.match_id,
         "game": meta.game,
         "players": {
@@ -35,13 +38,24 @@ def match_json(meta: MatchItem) -> dict[str, Any]:
         "start_fen": meta.start_fen,
         "fen": meta.fen,
         "moves": [
-            {"ply": number, "uci": uci, "san": san}
+            {"ply": number, "uci": uci, "san": san, **({"llm": details[number]} if number in details else {})}
             for number, (uci, san) in enumerate(zip(game.moves, game.sans, strict=True), start=1)
         ],
         "version": meta.version,
         "created_at": meta.created_at.isoformat(),
         "updated_at": meta.updated_at.isoformat(),
     }
+    if meta.llm_options is not None:
+        data["llm_options"] = meta.llm_options
+        data["totals"] = meta.totals
+        data["notice"] = meta.pause_reason
+        data["resume_at"] = meta.resume_at
+    if loaded is not None and loaded.turns:
+        data["unfinished_turns"] = [
+            {"ply": int(t.number), "side": t.side, "ended": t.ended, "llm": t.detail}
+            for t in sorted(loaded.turns, key=lambda t: t.created_at)
+        ]
+    return data
 
 
 @require_GET
@@ -51,7 +65,7 @@ def match_detail(request: HttpRequest, match_id: str) -> JsonResponse:
     loaded = load_match(match_id)
     if loaded is None:
         return json_error(f"There is no match {match_id}.", 404)
-    return JsonResponse(match_json(loaded.meta))
+    return JsonResponse(match_json(loaded.meta, loaded))
 
 
 @require_POST

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pynamodb.attributes import (
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -29,6 +30,7 @@ from games.players import PlayerSpec
 from games.rules.chess import ChessGame, Outcome, PlyRecord, color_name
 
 STATUS_RUNNING = "running"
+STATUS_PAUSED = "paused"  # a provider kept failing; resumes by itself at resume_at
 STATUS_FINISHED = "finished"
 AWAITING_HUMAN = "human"
 AWAITING_BOT = "bot"
@@ -61,6 +63,15 @@ def ply_sk(number: int) -> str:
     return f"PLY#{number:05d}"
 
 
+def turn_sk(number: int, token: str) -> str:
+    return f"TURN#{number:05d}#{token}"
+
+
+def log_sk(number: int, token: str) -> str:
+    # Sorts before META, so the match page's Query (sk >= META) never reads transcripts.
+    return f"LOG#{number:05d}#{token}"
+
+
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -90,6 +101,13 @@ class MatchItem(ArenaItem, discriminator="match"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     finished_at = UTCDateTimeAttribute(null=True)
+    # LLM matches: the options (games.llm_turn.LLMOptions.to_dict), running totals per side
+    # ({"white": {...}, "black": {...}}), and the pause state when a provider keeps failing.
+    llm_options = JSONAttribute(null=True)
+    totals = JSONAttribute(null=True)
+    pause_reason = UnicodeAttribute(null=True)
+    pauses = NumberAttribute(default=0)
+    resume_at = NumberAttribute(null=True)
 
     # --- domain views --------------------------------------------------------------
     # PynamoDB types list elements as attributes; they hold plain strings.
@@ -111,7 +129,12 @@ class MatchItem(ArenaItem, discriminator="match"):
 
     @property
     def is_running(self) -> bool:
-        return self.status == STATUS_RUNNING
+        """Not over: playing, or paused until a provider recovers."""
+        return self.status in (STATUS_RUNNING, STATUS_PAUSED)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == STATUS_PAUSED
 
     def seat_to_move(self, game: ChessGame) -> PlayerSpec:
         return self.seats[0 if game.turn else 1]
@@ -128,27 +151,64 @@ class PlyItem(ArenaItem, discriminator="ply"):
     player = UnicodeAttribute()
     think_ms = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+    # LLM plies: attempts (reply and reasoning excerpts, verdicts, tokens, cost, latency).
+    detail = JSONAttribute(null=True)
+
+
+class TurnItem(ArenaItem, discriminator="turn"):
+    """``MATCH#<id> / TURN#00005#<token>``: an LLM turn that ended without a move (forfeit,
+    budget, provider pause), kept so that every attempt and its cost stays visible."""
+
+    number = NumberAttribute()
+    side = UnicodeAttribute()
+    player = UnicodeAttribute()
+    ended = UnicodeAttribute()  # "forfeit" | "budget" | "paused" | "aborted"
+    detail = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class LogItem(ArenaItem, discriminator="log"):
+    """``MATCH#<id> / LOG#00005#<token>``: the full transcript of one LLM turn (every message
+    sent and every reply in full). Read on demand only."""
+
+    number = NumberAttribute()
+    transcript = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
 
 
 @dataclass
 class LoadedMatch:
     meta: MatchItem
     plies: list[PlyItem] = field(default_factory=list)
+    turns: list[TurnItem] = field(default_factory=list)
 
 
 # --- reads -------------------------------------------------------------------------------
 def load_match(match_id: str) -> LoadedMatch | None:
-    """The whole match in ONE Query (META sorts before PLY#...)."""
+    """The whole match in ONE Query: META, PLY#..., TURN#... (sk >= META skips the LOG# items)."""
     meta: MatchItem | None = None
     plies: list[PlyItem] = []
-    for item in ArenaItem.query(match_pk(match_id), consistent_read=True):
+    turns: list[TurnItem] = []
+    for item in ArenaItem.query(match_pk(match_id), ArenaItem.sk >= "META", consistent_read=True):
         if isinstance(item, MatchItem):
             meta = item
         elif isinstance(item, PlyItem):
             plies.append(item)
+        elif isinstance(item, TurnItem):
+            turns.append(item)
     if meta is None:
         return None
-    return LoadedMatch(meta, plies)
+    return LoadedMatch(meta, plies, turns)
+
+
+def get_log(match_id: str, sk: str) -> LogItem | None:
+    if not sk.startswith("LOG#"):
+        return None
+    try:
+        item = ArenaItem.get(match_pk(match_id), sk, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return item if isinstance(item, LogItem) else None
 
 
 def get_meta(match_id: str) -> MatchItem | None:
@@ -181,7 +241,15 @@ def _awaiting(meta: MatchItem, game: ChessGame, outcome: Outcome | None) -> str:
     return AWAITING_HUMAN if meta.seat_to_move(game).is_human else AWAITING_BOT
 
 
-def insert_match(*, owner: str, players: list[PlayerSpec], start_fen: str, pace_seconds: float) -> MatchItem:
+def insert_match(
+    *,
+    owner: str,
+    players: list[PlayerSpec],
+    start_fen: str,
+    pace_seconds: float,
+    llm_options: dict[str, Any] | None = None,
+    totals: dict[str, Any] | None = None,
+) -> MatchItem:
     match_id = new_match_id()
     game = ChessGame(start_fen)
     now = now_utc()
@@ -200,6 +268,8 @@ def insert_match(*, owner: str, players: list[PlayerSpec], start_fen: str, pace_
         updated_at=now,
         gsi1pk=LIST_RUNNING,
         gsi1sk=f"{now.isoformat()}#{match_id}",
+        llm_options=llm_options,
+        totals=totals,
     )
     meta.awaiting = _awaiting(meta, game, None)
     meta.save(condition=ArenaItem.pk.does_not_exist())
@@ -207,7 +277,7 @@ def insert_match(*, owner: str, players: list[PlayerSpec], start_fen: str, pace_
 
 
 def _guard(meta: MatchItem, lease_token: str | None) -> Condition:
-    condition = (MatchItem.version == meta.version) & (MatchItem.status == STATUS_RUNNING)
+    condition = (MatchItem.version == meta.version) & MatchItem.status.is_in(STATUS_RUNNING, STATUS_PAUSED)
     if lease_token is not None:
         condition &= MatchItem.lease_owner == lease_token
     return condition
@@ -221,6 +291,7 @@ def _finish_changes(meta: MatchItem, outcome: Outcome, now: dt.datetime) -> dict
         "termination": str(outcome.termination),
         "winner": None if outcome.winner is None else color_name(outcome.winner),
         "finished_at": now,
+        "resume_at": None,
         "gsi1pk": LIST_FINISHED,
         "gsi1sk": f"{now.isoformat()}#{meta.match_id}",
     }
@@ -241,6 +312,43 @@ def _mirror(meta: MatchItem, changes: dict[str, Any]) -> None:
         setattr(meta, name, value)
 
 
+def _commit(
+    meta: MatchItem, changes: dict[str, Any], *, puts: list[ArenaItem], lease_token: str | None
+) -> None:
+    """THE write of every state change: update META on its version (and the runner's lease),
+    and put the new items that go with it (each must not exist yet), all or nothing.
+
+    One item: a conditional UpdateItem. More: one TransactWriteItems, rather than a put then
+    an update, because a put that lands before a losing update would leave an orphan ply that
+    blocks the next writer, and because a human move's budget is 3 requests (session, META
+    read, this). The price is twice the write capacity of a few small items.
+    """
+    changes = {"version": meta.version + 1, "updated_at": now_utc(), **changes}
+    condition = _guard(meta, lease_token)
+    try:
+        if puts:
+            with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
+                for item in puts:
+                    tx.save(item, condition=ArenaItem.sk.does_not_exist())
+                tx.update(meta, actions=_actions(changes), condition=condition)
+        else:
+            MatchItem(meta.pk, meta.sk).update(actions=_actions(changes), condition=condition)
+    except TransactWriteError as exc:
+        reasons = [reason.code for reason in exc.cancellation_reasons if reason is not None]
+        if "ConditionalCheckFailed" not in reasons:
+            raise  # throttling, validation ...: not a lost race, must not read as one
+        raise ConflictError(f"match {meta.match_id} changed before the write") from exc
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise ConflictError(f"match {meta.match_id} changed before the write") from exc
+    _mirror(meta, changes)
+
+
+def _release_changes() -> dict[str, Any]:
+    return {"lease_owner": None, "lease_until": None}
+
+
 def commit_ply(
     meta: MatchItem,
     game: ChessGame,
@@ -248,14 +356,11 @@ def commit_ply(
     *,
     think_ms: int = 0,
     lease_token: str | None = None,
+    detail: dict[str, Any] | None = None,
+    log: LogItem | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> PlyItem:
-    """Store a ply that ``game`` has just played, atomically with META.
-
-    A transaction, not a put then an update: both items land or neither does, and it is one
-    request (the human-move budget is 3: session, META read, this). The price is twice the
-    write capacity of two small items.
-    """
-    now = now_utc()
+    """Store a ply that ``game`` has just played, with META, atomically."""
     outcome = game.outcome()
     seat = meta.seats[0 if record.color else 1]
     ply = PlyItem(
@@ -268,50 +373,58 @@ def commit_ply(
         side=color_name(record.color),
         player=seat.to_ref(),
         think_ms=think_ms,
-        created_at=now,
+        created_at=now_utc(),
+        detail=detail,
     )
     changes: dict[str, Any] = {
-        "version": meta.version + 1,
         "moves": game.moves,
         "fen": game.fen(),
         "awaiting": _awaiting(meta, game, outcome),
-        "updated_at": now,
-        "lease_owner": None,
-        "lease_until": None,
+        **_release_changes(),
+        **(extra or {}),
     }
     if outcome is not None:
-        changes.update(_finish_changes(meta, outcome, now))
-    connection = ArenaItem._get_connection().connection
-    try:
-        with TransactWrite(connection=connection) as tx:
-            tx.save(ply, condition=ArenaItem.sk.does_not_exist())
-            tx.update(meta, actions=_actions(changes), condition=_guard(meta, lease_token))
-    except TransactWriteError as exc:
-        reasons = [reason.code for reason in exc.cancellation_reasons if reason is not None]
-        if "ConditionalCheckFailed" not in reasons:
-            raise  # throttling, validation ...: not a lost race, must not read as one
-        raise ConflictError(f"match {meta.match_id} changed before ply {record.number} was stored") from exc
-    _mirror(meta, changes)
+        changes.update(_finish_changes(meta, outcome, now_utc()))
+    _commit(meta, changes, puts=[ply, *([log] if log else [])], lease_token=lease_token)
     return ply
 
 
-def commit_outcome(meta: MatchItem, outcome: Outcome, *, lease_token: str | None = None) -> None:
-    """End a running match without a move (resignation, a claimed draw)."""
-    now = now_utc()
-    changes: dict[str, Any] = {
-        "version": meta.version + 1,
-        "updated_at": now,
-        "lease_owner": None,
-        "lease_until": None,
-        **_finish_changes(meta, outcome, now),
+def commit_outcome(
+    meta: MatchItem,
+    outcome: Outcome,
+    *,
+    lease_token: str | None = None,
+    extra: dict[str, Any] | None = None,
+    puts: list[ArenaItem] | None = None,
+) -> None:
+    """End a running match without a move (resignation, a claimed draw, a forfeit ...)."""
+    changes = {**_release_changes(), **(extra or {}), **_finish_changes(meta, outcome, now_utc())}
+    _commit(meta, changes, puts=puts or [], lease_token=lease_token)
+
+
+def commit_pause(
+    meta: MatchItem,
+    *,
+    reason: str,
+    resume_at: float,
+    lease_token: str,
+    extra: dict[str, Any] | None = None,
+    puts: list[ArenaItem] | None = None,
+) -> None:
+    """Pause a match whose provider keeps failing; resume_stalled wakes it at ``resume_at``."""
+    changes = {
+        "status": STATUS_PAUSED,
+        "pause_reason": reason,
+        "resume_at": resume_at,
+        "pauses": int(meta.pauses or 0) + 1,
+        **_release_changes(),
+        **(extra or {}),
     }
-    try:
-        MatchItem(meta.pk, meta.sk).update(actions=_actions(changes), condition=_guard(meta, lease_token))
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise ConflictError(f"match {meta.match_id} changed before it could end") from exc
-        raise
-    _mirror(meta, changes)
+    _commit(meta, changes, puts=puts or [], lease_token=lease_token)
+
+
+def commit_resume(meta: MatchItem) -> None:
+    _commit(meta, {"status": STATUS_RUNNING, "resume_at": None}, puts=[], lease_token=None)
 
 
 def claim_lease(match_id: str, *, token: str, now: float, seconds: float) -> MatchItem | None:
@@ -335,6 +448,20 @@ def claim_lease(match_id: str, *, token: str, now: float, seconds: float) -> Mat
             return None
         raise
     return meta
+
+
+def renew_lease(meta: MatchItem, token: str, *, until: float) -> bool:
+    """Extend our lease (before each LLM call); False if it is no longer ours."""
+    try:
+        MatchItem(meta.pk, meta.sk).update(
+            actions=[MatchItem.lease_until.set(until)], condition=MatchItem.lease_owner == token
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    meta.lease_until = until
+    return True
 
 
 def release_lease(meta: MatchItem, token: str) -> None:

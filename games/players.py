@@ -1,7 +1,8 @@
 """Who plays a side: a small value object stored as a compact reference string.
 
-References: ``human``, ``random``, ``engine:<level>`` (our pure-Python engine) and
-``stockfish:<skill>``. LLM references (``openai:<model>`` ...) arrive with the llm app.
+References: ``human``, ``random``, ``engine:<level>`` (our pure-Python engine),
+``stockfish:<skill>``, and LLMs as ``<provider>:<model id>`` (``openai:gpt-4o``,
+``anthropic:claude-sonnet-4-5``, ``ollama:llama3.1:8b`` for a configured endpoint).
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from games import bots
+from llm import catalog, credentials
 
 HUMAN = "human"
 RANDOM = "random"
 ENGINE = "engine"
 STOCKFISH = "stockfish"
+LLM = "llm"
 
 
 class UnknownPlayerError(ValueError):
@@ -24,6 +27,7 @@ class UnknownPlayerError(ValueError):
 class PlayerSpec:
     kind: str
     level: int | None = None
+    model: str | None = None  # the model reference of an LLM player
 
     @classmethod
     def from_ref(cls, ref: str) -> PlayerSpec:
@@ -35,10 +39,18 @@ class PlayerSpec:
             levels = bots.ENGINE_LEVELS if kind == ENGINE else bots.STOCKFISH_SKILLS
             if level in levels:
                 return cls(kind, level)
+        if level_text and catalog.is_provider(kind):
+            return cls(LLM, model=ref)
         raise UnknownPlayerError(f"Unknown player {ref!r}.")
 
     def to_ref(self) -> str:
+        if self.model is not None:
+            return self.model
         return self.kind if self.level is None else f"{self.kind}:{self.level}"
+
+    @property
+    def is_llm(self) -> bool:
+        return self.kind == LLM
 
     @property
     def is_human(self) -> bool:
@@ -57,19 +69,38 @@ class PlayerSpec:
         if self.kind == ENGINE:
             assert self.level is not None
             return f"Arena engine {self.level} ({bots.ENGINE_LEVELS[self.level]})"
+        if self.kind == LLM:
+            assert self.model is not None
+            model = catalog.get_model(self.model)
+            return f"{model.name} ({model.provider_label})"
         assert self.level is not None
         return f"Stockfish skill {self.level}"
 
 
-def player_choices(*, stockfish_available: bool) -> list[tuple[str, str]]:
-    """The choices of the new-match form, value first."""
-    choices = [(HUMAN, "Me (play in this browser)"), (RANDOM, "Random mover")]
-    choices += [
+Choices = list[tuple[str, str] | tuple[str, list[tuple[str, str]]]]
+
+
+def player_choices(*, stockfish_available: bool) -> tuple[Choices, dict[str, str]]:
+    """The new-match form's choices (grouped), and the unavailable ones with the reason."""
+    bots_group = [(HUMAN, "Me (play in this browser)"), (RANDOM, "Random mover")]
+    bots_group += [
         (f"{ENGINE}:{level}", f"Arena engine {level}: {name}") for level, name in bots.ENGINE_LEVELS.items()
     ]
     if stockfish_available:
-        choices += [
+        bots_group += [
             (f"{STOCKFISH}:{skill}", f"Stockfish skill {skill}: {name}")
             for skill, name in bots.STOCKFISH_SKILLS.items()
         ]
-    return choices
+    choices: Choices = [("People and engines", bots_group)]
+    unavailable: dict[str, str] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for model in catalog.models().values():
+        reason = credentials.unavailable_reason(model.provider)
+        label = model.name if model.input is not None else f"{model.name} (price unknown: cost not computed)"
+        if reason is not None:
+            label = f"{model.name} (unavailable: {reason})"
+        groups.setdefault(model.provider_label, []).append((model.ref, label))
+        if reason is not None:
+            unavailable[model.ref] = reason
+    choices += [(f"LLM: {provider}", options) for provider, options in groups.items()]
+    return choices, unavailable

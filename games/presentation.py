@@ -5,14 +5,15 @@ Shared by the full page, the live partial and the JSON endpoint, so they always 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import chess
 from django.utils.safestring import SafeString
 
 from games.board import board_svg
-from games.models import AWAITING_BOT, LoadedMatch, MatchItem, PlyItem
+from games.models import AWAITING_BOT, LoadedMatch, MatchItem, PlyItem, TurnItem
 from games.players import PlayerSpec
 from games.services import human_sides
 
@@ -44,6 +45,10 @@ class MatchPage:
     status: str
     legal_moves: list[str]
     claimable: str | None
+    # LLM matches: what happened on the shown ply (and unfinished turns around it), totals.
+    llm_turns: list[dict[str, Any]] = field(default_factory=list)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    notice: str | None = None
 
     @property
     def match_id(self) -> str:
@@ -70,7 +75,7 @@ class MatchPage:
 
     @property
     def thinking(self) -> bool:
-        return self.meta.is_running and self.meta.awaiting == AWAITING_BOT
+        return self.meta.status == "running" and self.meta.awaiting == AWAITING_BOT
 
 
 def build_page(loaded: LoadedMatch, *, player_id: str | None, ply: int | None = None) -> MatchPage:
@@ -105,6 +110,9 @@ def build_page(loaded: LoadedMatch, *, player_id: str | None, ply: int | None = 
         status=_status(meta, live_board, to_move, sides),
         legal_moves=[m.uci() for m in board.legal_moves] if my_turn else [],
         claimable=claimable,
+        llm_turns=_llm_turns(plies, loaded.turns, shown, live=shown == total),
+        totals=_totals(meta),
+        notice=_notice(meta),
     )
 
 
@@ -130,15 +138,55 @@ def _note(ply: PlyItem) -> str:
     return f"{ply.side.capitalize()}: {seat.label}, {ply.think_ms} ms"
 
 
+def _llm_turns(
+    plies: list[PlyItem], turns: list[TurnItem], shown: int, *, live: bool
+) -> list[dict[str, Any]]:
+    """The LLM turns to explain next to the board: unfinished turns before the shown ply, the
+    shown ply itself, and (live) whatever happened after the last ply (a pause, a forfeit)."""
+    found: list[dict[str, Any]] = []
+    wanted = {shown, shown + 1} if live else {shown}
+    for turn in sorted(turns, key=lambda t: t.created_at):
+        if int(turn.number) in wanted:
+            found.append({"number": int(turn.number), "side": turn.side, "ended": turn.ended, **turn.detail})
+    if shown > 0 and plies[shown - 1].detail:
+        ply = plies[shown - 1]
+        found.append({"number": shown, "side": ply.side, "ended": "move", "san": ply.san, **ply.detail})
+    for entry in found:
+        entry["label"] = PlayerSpec.from_ref(entry["model"]).label
+    return found
+
+
+def _totals(meta: MatchItem) -> list[dict[str, Any]]:
+    if not meta.totals:
+        return []
+    rows = []
+    for side, seat in zip(("white", "black"), meta.seats, strict=True):
+        if seat.is_llm:
+            rows.append({"side": side, "label": seat.label, **meta.totals[side]})
+    return rows
+
+
+def _notice(meta: MatchItem) -> str | None:
+    """Why the match is paused, or why it ended the way it did (forfeit, budget, abort)."""
+    if meta.is_paused and meta.resume_at:
+        when = dt.datetime.fromtimestamp(float(meta.resume_at), dt.UTC).strftime("%H:%M:%S UTC")
+        return f"Paused: {meta.pause_reason} Next try at {when}."
+    if meta.termination in ("forfeit", "budget", "aborted"):
+        return meta.pause_reason
+    return None
+
+
 def _status(meta: MatchItem, board: chess.Board, to_move: str, sides: list[str]) -> str:
     outcome = meta.outcome()
     if outcome is not None:
         return f"{outcome.describe()} ({outcome.result})."
+    if meta.is_paused:
+        return f"Paused: waiting for {to_move.capitalize()}'s provider."
     seat = meta.seats[0 if to_move == "white" else 1]
     who = "You" if to_move in sides and len(sides) == 1 else to_move.capitalize()
     check = " Check!" if board.is_check() else ""
     if seat.is_bot:
-        return f"{to_move.capitalize()} ({seat.label}) is thinking…{check}"
+        return f"{to_move.capitalize()} to move: {seat.label} is thinking…{check}"
     if to_move in sides:
         verb = "are" if who == "You" else "is"
         return f"{who} {verb} to move ({to_move}).{check}"

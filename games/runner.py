@@ -19,6 +19,7 @@ from django.conf import settings
 
 from arena_site.tasks import enqueue
 from games import bots
+from games.llm_turn import play_llm_turn
 from games.models import (
     AWAITING_BOT,
     LIST_RUNNING,
@@ -27,6 +28,7 @@ from games.models import (
     claim_lease,
     commit_outcome,
     commit_ply,
+    commit_resume,
     list_matches,
     release_lease,
 )
@@ -74,6 +76,8 @@ def _play_bot_ply(meta: MatchItem, token: str) -> bool:
             # Bots claim a draw as soon as the rules let them (threefold, fifty moves).
             commit_outcome(meta, Outcome(claim, None), lease_token=token)
             return True
+        if seat.is_llm:
+            return play_llm_turn(meta, game, seat, token)
         started = time.perf_counter()
         move = choose_bot_move(seat, game.board)
         think_ms = round((time.perf_counter() - started) * 1000)
@@ -101,6 +105,16 @@ def resume_stalled(*, now: float | None = None, stall_seconds: float | None = No
         allow_pace = False
     resumed = []
     for meta in list_matches(LIST_RUNNING, limit=None):
+        if meta.is_paused:
+            if meta.resume_at is not None and meta.resume_at > now:
+                continue  # its provider gets more time
+            try:
+                commit_resume(meta)
+            except ConflictError:
+                continue  # someone else resumed (or resigned) it
+            enqueue(ADVANCE, meta.match_id)
+            resumed.append(meta.match_id)
+            continue
         if meta.awaiting != AWAITING_BOT:
             continue
         if meta.lease_until is not None and meta.lease_until > now:

@@ -7,6 +7,7 @@ player, and never leaves a half-applied change: all writes are conditional (game
 from __future__ import annotations
 
 from arena_site.tasks import enqueue
+from games.llm_turn import LLMOptions, initial_totals
 from games.models import (
     AWAITING_BOT,
     ConflictError,
@@ -74,9 +75,18 @@ def match_create(
     black: PlayerSpec,
     start_fen: str = STARTING_FEN,
     pace_seconds: float = 0,
+    llm_options: LLMOptions | None = None,
 ) -> MatchItem:
     pace = max(0.0, min(float(pace_seconds), MAX_PACE_SECONDS))
-    meta = insert_match(owner=owner, players=[white, black], start_fen=start_fen, pace_seconds=pace)
+    with_llm = white.is_llm or black.is_llm
+    meta = insert_match(
+        owner=owner,
+        players=[white, black],
+        start_fen=start_fen,
+        pace_seconds=pace,
+        llm_options=(llm_options or LLMOptions()).to_dict() if with_llm else None,
+        totals=initial_totals() if with_llm else None,
+    )
     if meta.awaiting == AWAITING_BOT:
         enqueue(ADVANCE, meta.match_id)
     return meta

@@ -13,6 +13,7 @@ urlpatterns = [
     path("matches/<str:match_id>/resign", views.match_resign, name="resign"),
     path("matches/<str:match_id>/claim-draw", views.match_claim_draw, name="claim_draw"),
     path("matches/<str:match_id>/pgn", views.match_pgn, name="pgn"),
+    path("matches/<str:match_id>/transcripts/<str:log_key>", views.match_transcript, name="transcript"),
     path("api/matches/<str:match_id>", api_views.match_detail, name="api_match"),
     path("api/matches/<str:match_id>/moves", api_views.match_moves, name="api_moves"),
 ]

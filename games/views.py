@@ -16,11 +16,13 @@ from games.models import (
     LIST_FINISHED,
     LIST_RUNNING,
     LoadedMatch,
+    get_log,
     get_version,
     is_match_id,
     list_matches,
     load_match,
 )
+from games.players import PlayerSpec
 from games.presentation import MatchPage, build_page
 from games.rules.chess import pgn_date
 
@@ -89,6 +91,7 @@ def new_match(request: HttpRequest) -> HttpResponse:
             black=form.cleaned_data["black"],
             start_fen=form.cleaned_data["fen"],
             pace_seconds=form.cleaned_data["pace"],
+            llm_options=form.llm_options(),
         )
         return redirect("games:match", match_id=meta.match_id)
     return render(request, "games/new_match.html", {"form": form})
@@ -172,6 +175,16 @@ def match_claim_draw(request: HttpRequest, match_id: str) -> HttpResponse:
     except services.MatchError as error:
         return _after_action(request, match_id, error)
     return _after_action(request, match_id, None)
+
+
+@require_GET
+def match_transcript(request: HttpRequest, match_id: str, log_key: str) -> HttpResponse:
+    """The full transcript of one LLM turn: every message sent, every reply (all escaped)."""
+    log = get_log(match_id, log_key) if is_match_id(match_id) else None
+    if log is None:
+        return error_page(request, services.MatchNotFound("There is no such transcript."))
+    label = PlayerSpec.from_ref(log.transcript["model"]).label
+    return render(request, "games/transcript.html", {"match_id": match_id, "log": log, "label": label})
 
 
 @require_GET

@@ -22,6 +22,7 @@ from arena_site.tables import point_models_at
 from games import services
 from games.models import MatchItem
 from games.players import PlayerSpec
+from tests.llm.fake_servers import fake_llm_server  # noqa: F401 (a fixture for every test module)
 
 
 @pytest.fixture(scope="session")

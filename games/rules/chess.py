@@ -67,6 +67,11 @@ class Termination(enum.StrEnum):
     FIFTY_MOVES = "fifty_moves"
     SEVENTYFIVE_MOVES = "seventyfive_moves"
     RESIGNATION = "resignation"
+    # Arena terminations (LLM players): no legal move within the allowed attempts, a token or
+    # dollar budget used up, or a provider that kept failing (no result: ratings ignore it).
+    FORFEIT = "forfeit"
+    BUDGET = "budget"
+    ABORTED = "aborted"
 
     @property
     def label(self) -> str:
@@ -75,7 +80,7 @@ class Termination(enum.StrEnum):
     @property
     def pgn_termination(self) -> str:
         """The PGN standard's Termination tag value (section 9.8.1)."""
-        return "normal"
+        return _PGN_TERMINATIONS.get(self, "normal")
 
 
 _TERMINATION_LABELS = {
@@ -87,6 +92,14 @@ _TERMINATION_LABELS = {
     Termination.FIFTY_MOVES: "the 50-move rule",
     Termination.SEVENTYFIVE_MOVES: "the 75-move rule",
     Termination.RESIGNATION: "resignation",
+    Termination.FORFEIT: "forfeit (no legal move in the allowed attempts)",
+    Termination.BUDGET: "budget (tokens or dollars used up)",
+    Termination.ABORTED: "provider error",
+}
+_PGN_TERMINATIONS = {
+    Termination.FORFEIT: "rules infraction",
+    Termination.BUDGET: "adjudication",
+    Termination.ABORTED: "abandoned",
 }
 
 _PYCHESS_TERMINATIONS = {
@@ -119,11 +132,15 @@ class Outcome:
 
     @property
     def result(self) -> str:
+        if self.termination == Termination.ABORTED:
+            return "*"
         if self.winner is None:
             return "1/2-1/2"
         return "1-0" if self.winner == chess.WHITE else "0-1"
 
     def describe(self) -> str:
+        if self.termination == Termination.ABORTED:
+            return "Aborted: provider error"
         if self.winner is None:
             return f"Draw by {self.termination.label}"
         who = "White" if self.winner == chess.WHITE else "Black"

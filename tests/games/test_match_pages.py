@@ -190,6 +190,14 @@ def test_the_player_resigns_and_the_engine_wins(player):
     assert "You resigned." in response.content.decode()
 
 
+def test_a_bot_to_move_is_shown_thinking(player):
+    with capture_tasks():
+        match_id = player.create_match(white="engine:1", black="human")
+    response = player.client.get(f"/matches/{match_id}/")
+    assert _status(response) == "White to move: Arena engine 1 (Beginner) is thinking…"
+    assert "data-thinking" in response.content.decode()
+
+
 def test_a_watcher_sees_the_board_but_no_controls(player, outsider):
     match_id = player.create_match(white="human", black="human")
     html = outsider.client.get(f"/matches/{match_id}/").content.decode()

@@ -199,10 +199,24 @@ def test_an_outcome_dict_names_the_termination_winner_and_result_in_plain_string
     }
 
 
-def test_every_termination_has_a_label_and_is_a_normal_pgn_termination():
+ARENA_TERMINATIONS = {
+    Termination.FORFEIT: "rules infraction",
+    Termination.BUDGET: "adjudication",
+    Termination.ABORTED: "abandoned",
+}
+
+
+def test_every_termination_has_a_label_and_a_standard_pgn_termination():
     for termination in Termination:
         assert termination.label
-        assert termination.pgn_termination == "normal"
+        assert termination.pgn_termination == ARENA_TERMINATIONS.get(termination, "normal")
+
+
+def test_an_aborted_game_has_no_result_and_says_why():
+    outcome = Outcome(Termination.ABORTED, None)
+    assert outcome.result == "*"
+    assert outcome.describe() == "Aborted: provider error"
+    assert Outcome(Termination.FORFEIT, chess.BLACK).describe().startswith("Black wins by forfeit")
 
 
 def test_side_names_convert_both_ways_and_unknown_sides_are_refused():

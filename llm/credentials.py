@@ -1,0 +1,87 @@
+"""API keys: from the environment, or (on Lambda) from SSM Parameter Store / Secrets Manager.
+
+Keys are read when a task needs them, once per process, and cached. Nothing here logs a key,
+and availability checks (for the new-match form) never call AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+from django.conf import settings
+
+from llm.catalog import ANTHROPIC, OPENAI, endpoints
+from llm.types import ErrorKind, ProviderError
+
+_KEY_NAMES = {OPENAI: "OPENAI_API_KEY", ANTHROPIC: "ANTHROPIC_API_KEY"}
+_cache: dict[str, str | None] = {}
+_lock = threading.Lock()
+
+
+def key_name(provider: str) -> str | None:
+    """The name of the key a provider needs, or None when it needs none (a local server)."""
+    if provider in _KEY_NAMES:
+        return _KEY_NAMES[provider]
+    endpoint = endpoints().get(provider)
+    return endpoint.api_key_env if endpoint else None
+
+
+def unavailable_reason(provider: str) -> str | None:
+    """Why models of ``provider`` cannot play here, or None if they can (no network calls)."""
+    name = key_name(provider)
+    if name is None:
+        return None
+    if os.environ.get(name) or name in settings.ARENA_SECRETS:
+        return None
+    return f"no {name} configured"
+
+
+def api_key(provider: str) -> str | None:
+    name = key_name(provider)
+    if name is None:
+        return None
+    value = get_secret(name)
+    if not value:
+        raise ProviderError(ErrorKind.NO_CREDENTIALS, f"No {name} is configured on this server.")
+    return value
+
+
+def get_secret(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    source = settings.ARENA_SECRETS.get(name)
+    if source is None:
+        return None
+    with _lock:
+        if name not in _cache:
+            _cache[name] = _fetch(source)
+        return _cache[name]
+
+
+def _fetch(source: str) -> str | None:
+    # boto3 is imported here, in the task that needs the key, not at web start-up.
+    import boto3
+
+    kind, _, ref = source.partition(":")
+    region = settings.ARENA_AWS_REGION
+    if kind == "ssm":
+        response = boto3.client("ssm", region_name=region).get_parameter(Name=ref, WithDecryption=True)
+        return str(response["Parameter"]["Value"])
+    if kind == "secretsmanager":
+        secret_id, _, field = ref.partition("#")
+        text = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)[
+            "SecretString"
+        ]
+        return str(json.loads(text)[field]) if field else str(text)
+    raise ProviderError(
+        ErrorKind.NO_CREDENTIALS, f"ARENA_SECRETS: unknown source kind {kind!r} (use ssm: or secretsmanager:)"
+    )
+
+
+def forget_cached_secrets() -> None:
+    """For tests, and for operators rotating a key without a cold start."""
+    with _lock:
+        _cache.clear()
