@@ -64,7 +64,7 @@ def _build(name: str, key: str | None, base_url: str | None) -> Provider:
     from llm.providers.openai_chat import OpenAIChatProvider
 
     assert base_url is not None
-    return OpenAIChatProvider(api_key=key, base_url=base_url)
+    return OpenAIChatProvider(api_key=key, base_url=base_url, name=name)
 
 
 def forget_providers() -> None:

@@ -13,10 +13,19 @@ from games.llm_turn import LLMOptions
 from games.models import get_meta, load_match
 from games.players import PlayerSpec
 from games.rules.chess import ChessGame
-from llm import client
+from llm import catalog, client
 from llm.catalog import get_model
 from llm.types import Usage
-from tests.llm.fake_servers import FAST_RETRY, MESSAGES, RESPONSES, Reply, anthropic_body, responses_body
+from tests.llm.fake_servers import (
+    CHAT,
+    FAST_RETRY,
+    MESSAGES,
+    RESPONSES,
+    Reply,
+    anthropic_body,
+    chat_body,
+    responses_body,
+)
 
 GPT = "openai:gpt-4o-mini"
 CLAUDE = "anthropic:claude-haiku-4-5"
@@ -275,3 +284,38 @@ def test_the_form_stores_the_llm_options(player, monkeypatch):
         "protocol": "assisted", "attempts": 5, "on_exhausted": "random", "token_budget": 50000,
         "dollar_budget": 1.5, "timeout": 30.0, "temperature": 0.2, "reasoning_effort": "low",
     }  # fmt: skip
+
+
+def test_a_model_on_an_openai_compatible_endpoint_plays_through_chat_completions(
+    dynamodb, fake_llm_server, settings, monkeypatch
+):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings.ARENA_LLM_ENDPOINTS = [
+        {
+            "name": "ollama",
+            "base_url": f"{fake_llm_server.url}/v1",
+            "api_key_env": None,
+            "models": [{"id": "qwen3:8b", "name": "Qwen3 8B", "input": 0, "output": 0}],
+        }
+    ]
+    catalog.models.cache_clear()
+    catalog.endpoints.cache_clear()
+    client.forget_providers()
+    try:
+        fake_llm_server.script(CHAT, Reply(body=chat_body("<think>e5 is solid.</think>Final answer: e5")))
+        with capture_tasks():
+            meta = services.match_create(
+                owner="o", white=PlayerSpec("human"), black=PlayerSpec.from_ref("ollama:qwen3:8b")
+            )
+            services.match_play_move(match_id=meta.match_id, player_id="o", move_text="e4")
+        runner.advance(meta.match_id)
+        loaded = load_match(meta.match_id)
+        assert loaded.meta.moves == ["e2e4", "e7e5"]
+        attempt = loaded.plies[1].detail["attempts"][0]
+        assert attempt["reasoning"] == "e5 is solid."
+        assert loaded.meta.totals["black"]["cost"] == 0.0  # a local model declared free
+        assert fake_llm_server.requests_to(CHAT)[0].body["model"] == "qwen3:8b"
+    finally:
+        catalog.models.cache_clear()
+        catalog.endpoints.cache_clear()
+        client.forget_providers()
