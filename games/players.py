@@ -39,8 +39,15 @@ class PlayerSpec:
             levels = bots.ENGINE_LEVELS if kind == ENGINE else bots.STOCKFISH_SKILLS
             if level in levels:
                 return cls(kind, level)
-        if level_text and catalog.is_provider(kind):
-            return cls(LLM, model=ref)
+        if level_text and kind not in (HUMAN, RANDOM, ENGINE, STOCKFISH):
+            try:
+                catalog.get_model(ref)
+            except catalog.UnknownModelError:
+                pass
+            else:
+                # Stored references always resolve (an endpoint removed from settings keeps
+                # its old matches readable); the form offers only configured models.
+                return cls(LLM, model=ref)
         raise UnknownPlayerError(f"Unknown player {ref!r}.")
 
     def to_ref(self) -> str:

@@ -138,6 +138,7 @@ def get_model(ref: str) -> Model:
     if model is not None:
         return model
     provider, _, model_id = ref.partition(":")
-    if not model_id or not is_provider(provider):
+    if not model_id or not _ENDPOINT_NAME.match(provider):
         raise UnknownModelError(f"Unknown model {ref!r}.")
+    # Also for an endpoint no longer configured: its old matches must still display.
     return Model(provider=provider, id=model_id, name=model_id, input=None, output=None)

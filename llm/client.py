@@ -15,7 +15,7 @@ from django.conf import settings
 
 from llm import credentials
 from llm.catalog import ANTHROPIC, OPENAI, endpoints, get_model
-from llm.types import CallOptions, Completion, Message
+from llm.types import CallOptions, Completion, ErrorKind, Message, ProviderError
 
 if TYPE_CHECKING:
     from llm.providers import Provider
@@ -46,7 +46,12 @@ def _base_url(name: str) -> str | None:
         return settings.ARENA_OPENAI_BASE_URL
     if name == ANTHROPIC:
         return settings.ARENA_ANTHROPIC_BASE_URL
-    return endpoints()[name].base_url
+    endpoint = endpoints().get(name)
+    if endpoint is None:
+        raise ProviderError(
+            ErrorKind.BAD_REQUEST, f"The endpoint {name!r} is no longer configured on this server."
+        )
+    return endpoint.base_url
 
 
 def _build(name: str, key: str | None, base_url: str | None) -> Provider:

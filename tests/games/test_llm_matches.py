@@ -315,6 +315,17 @@ def test_a_model_on_an_openai_compatible_endpoint_plays_through_chat_completions
         assert attempt["reasoning"] == "e5 is solid."
         assert loaded.meta.totals["black"]["cost"] == 0.0  # a local model declared free
         assert fake_llm_server.requests_to(CHAT)[0].body["model"] == "qwen3:8b"
+        settings.ARENA_LLM_ENDPOINTS = []  # the operator removes the endpoint ...
+        catalog.models.cache_clear()
+        catalog.endpoints.cache_clear()
+        assert (
+            PlayerSpec.from_ref("ollama:qwen3:8b").label == "qwen3:8b (ollama)"
+        )  # ... old matches still show
+        services.match_play_move(match_id=meta.match_id, player_id="o", move_text="d4")
+        runner.advance(meta.match_id)
+        final = get_meta(meta.match_id)
+        assert final.termination == "aborted"
+        assert "no longer configured" in final.pause_reason
     finally:
         catalog.models.cache_clear()
         catalog.endpoints.cache_clear()
