@@ -55,15 +55,7 @@ NO_MOVE_REASON = (
 )
 _FORMAT_HINT = "Use SAN (Nf3, exd5, O-O, e8=Q) or UCI (g1f3, e7e8q)."
 
-_PIECE_NAMES = {
-    chess.PAWN: "pawn",
-    chess.KNIGHT: "knight",
-    chess.BISHOP: "bishop",
-    chess.ROOK: "rook",
-    chess.QUEEN: "queen",
-    chess.KING: "king",
-}
-_PIECE_BY_WORD = {name: piece_type for piece_type, name in _PIECE_NAMES.items()}
+_PIECE_BY_WORD = {chess.piece_name(piece_type): piece_type for piece_type in chess.PIECE_TYPES}
 
 _TERMINATION_LABELS = {
     chess.Termination.CHECKMATE: "checkmate",
@@ -769,12 +761,12 @@ def _explain_long(
     if piece is None:
         hint = _who_can_reach(board, to_sq)
         return ParsedReply(None, uci, f"{uci} is illegal: there is no piece on {from_name}.{hint}", "illegal")
-    name = _PIECE_NAMES[piece.piece_type]
+    name = chess.piece_name(piece.piece_type)
     if piece.color != board.turn:
         reason = f"{uci} moves a {_color_name(piece.color)} {name}, but you play {side}."
         return ParsedReply(None, uci, reason, "wrong_side")
     if named and named.upper() != piece.symbol().upper():
-        named_name = _PIECE_NAMES[chess.PIECE_SYMBOLS.index(named.lower())]
+        named_name = chess.piece_name(chess.PIECE_SYMBOLS.index(named.lower()))
         reason = f"{named}{uci}: the piece on {from_name} is your {name}, not a {named_name}."
         return ParsedReply(None, uci, reason, "illegal")
     last_rank = chess.square_rank(to_sq) in (0, 7)
@@ -803,7 +795,7 @@ def _explain_long(
         return ParsedReply(None, uci, _check_reason(board, move, uci), "illegal")
     occupant = board.piece_at(to_sq)
     if occupant is not None and occupant.color == board.turn:
-        reason = f"{uci} is illegal: your own {_PIECE_NAMES[occupant.piece_type]} stands on {to_name}."
+        reason = f"{uci} is illegal: your own {chess.piece_name(occupant.piece_type)} stands on {to_name}."
         return ParsedReply(None, uci, reason, "illegal")
     return ParsedReply(None, uci, f"{uci} is illegal: {_cannot_reach(board, from_sq, to_sq)}.", "illegal")
 
@@ -830,7 +822,7 @@ def _check_reason(board: chess.Board, move: chess.Move, shown: str) -> str:
     if piece is not None and board.is_pinned(board.turn, move.from_square):
         ray = board.pin(board.turn, move.from_square)
         pinners = chess.SquareSet(ray & board.occupied_co[them])
-        name = _PIECE_NAMES[piece.piece_type]
+        name = chess.piece_name(piece.piece_type)
         return (
             f"{shown} would leave your king in check: your {name} on {chess.square_name(move.from_square)} "
             f"is pinned to your king by {_describe_pieces(board, pinners)}."
@@ -844,7 +836,7 @@ def _describe_pieces(board: chess.Board, squares: chess.SquareSet | int) -> str:
         piece = board.piece_at(sq)
         if piece is not None:
             color = _color_name(piece.color)
-            parts.append(f"the {color} {_PIECE_NAMES[piece.piece_type]} on {chess.square_name(sq)}")
+            parts.append(f"the {color} {chess.piece_name(piece.piece_type)} on {chess.square_name(sq)}")
     return _join(parts, "and") or "an enemy piece"
 
 
@@ -852,7 +844,7 @@ def _cannot_reach(board: chess.Board, from_sq: int, to_sq: int) -> str:
     """Say why the piece on ``from_sq`` cannot go to ``to_sq`` (blocked, nothing to take, ...)."""
     piece = board.piece_at(from_sq)
     assert piece is not None
-    name = _PIECE_NAMES[piece.piece_type]
+    name = chess.piece_name(piece.piece_type)
     from_name, to_name = chess.square_name(from_sq), chess.square_name(to_sq)
     base = f"your {name} on {from_name} cannot reach {to_name}"
     between = chess.SquareSet.between(from_sq, to_sq) & board.occupied
@@ -924,7 +916,7 @@ def _ambiguity_reason(board: chess.Board, san: str) -> str:
     if len(moves) < 2:
         return f"{san} is ambiguous; add the file or rank of the piece that moves."
     piece = board.piece_at(moves[0].from_square)
-    name = _PIECE_NAMES[piece.piece_type] if piece else "piece"
+    name = chess.piece_name(piece.piece_type) if piece else "piece"
     squares = _join([chess.square_name(mv.from_square) for mv in moves], "and")
     options = _join([board.san(mv).rstrip("+#") for mv in moves], "or")
     both = "both" if len(moves) == 2 else "all"
@@ -961,7 +953,7 @@ def _explain_san(board: chess.Board, san: str) -> tuple[str, str]:
         return "unparseable", f"'{san}' is not a move. {_FORMAT_HINT}"
     side = _color_name(board.turn)
     piece_type = chess.PIECE_SYMBOLS.index(m.group("piece").lower()) if m.group("piece") else chess.PAWN
-    name = _PIECE_NAMES[piece_type]
+    name = chess.piece_name(piece_type)
     to_sq = chess.parse_square(m.group("to"))
     to_name = m.group("to")
     promo = m.group("promo")
@@ -996,7 +988,7 @@ def _explain_san(board: chess.Board, san: str) -> tuple[str, str]:
     if occupant is not None and occupant.color == board.turn:
         return (
             "illegal",
-            f"{san} is illegal: your own {_PIECE_NAMES[occupant.piece_type]} stands on {to_name}.",
+            f"{san} is illegal: your own {chess.piece_name(occupant.piece_type)} stands on {to_name}.",
         )
 
     ours = list(chess.SquareSet(_from_mask(board, m, board.turn)))
@@ -1044,7 +1036,7 @@ def _who_can_reach(board: chess.Board, to_sq: int) -> str:
     names = []
     for sq in movers:
         piece = board.piece_at(sq)
-        names.append(f"{_PIECE_NAMES[piece.piece_type] if piece else 'piece'} on {chess.square_name(sq)}")
+        names.append(f"{chess.piece_name(piece.piece_type) if piece else 'piece'} on {chess.square_name(sq)}")
     return f" Pieces of yours that can go to {to_name}: {_join(names, 'and')}."
 
 

@@ -24,14 +24,6 @@ import chess.pgn
 STARTING_FEN = chess.STARTING_FEN
 
 _UCI_RE = re.compile(r"^[a-h][1-8][a-h][1-8][qrbnQRBN]?$")
-_PIECE_NAMES = {
-    chess.PAWN: "pawn",
-    chess.KNIGHT: "knight",
-    chess.BISHOP: "bishop",
-    chess.ROOK: "rook",
-    chess.QUEEN: "queen",
-    chess.KING: "king",
-}
 
 
 class MoveError(ValueError):
@@ -377,7 +369,7 @@ class ChessGame:
         if board.is_pseudo_legal(move):
             raise IllegalMoveError(f"{text}: that move would leave your king in check.")
         piece = board.piece_at(move.from_square)
-        name = _PIECE_NAMES[piece.piece_type] if piece else "piece"
+        name = chess.piece_name(piece.piece_type) if piece else "piece"
         raise IllegalMoveError(
             f"{text}: the {name} on {chess.square_name(move.from_square)} cannot move to "
             f"{chess.square_name(move.to_square)}."

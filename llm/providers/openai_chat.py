@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from openai.types.chat import ChatCompletion
 
 from llm.providers import call_sdk, malformed
-from llm.providers.openai_responses import OPENAI_ERRORS, as_int, openai_client, per_call
+from llm.providers.openai_responses import OPENAI_ERRORS, openai_client, per_call, usage_from
 from llm.types import CallOptions, Completion, Message, Usage
 
 # Sent when the server needs no key (local servers ignore it). Never the OPENAI_API_KEY of the
@@ -115,18 +115,8 @@ def _split_think(content: str) -> tuple[str, str | None]:
 
 
 def _usage(response: ChatCompletion) -> Usage | None:
-    usage = response.usage
-    if usage is None:
-        return None
-    input_tokens = as_int(getattr(usage, "prompt_tokens", None))
-    output_tokens = as_int(getattr(usage, "completion_tokens", None))
-    if input_tokens is None or output_tokens is None:
-        return None
-    prompt_details = getattr(usage, "prompt_tokens_details", None)
-    completion_details = getattr(usage, "completion_tokens_details", None)
-    return Usage(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_tokens=as_int(getattr(prompt_details, "cached_tokens", None)) or 0,
-        reasoning_tokens=as_int(getattr(completion_details, "reasoning_tokens", None)),
+    return usage_from(
+        response.usage,
+        ("prompt_tokens", "prompt_tokens_details"),
+        ("completion_tokens", "completion_tokens_details"),
     )

@@ -112,15 +112,22 @@ class OpenAIResponsesProvider:
 
 
 def _usage(response: Response) -> Usage | None:
-    usage = response.usage
+    return usage_from(
+        response.usage, ("input_tokens", "input_tokens_details"), ("output_tokens", "output_tokens_details")
+    )
+
+
+def usage_from(usage: Any, input_names: tuple[str, str], output_names: tuple[str, str]) -> Usage | None:
+    """Usage from either OpenAI API: the Responses API says input/output_tokens, Chat
+    Completions prompt/completion_tokens; both nest cached and reasoning tokens in details."""
     if usage is None:
         return None
-    input_tokens = as_int(getattr(usage, "input_tokens", None))
-    output_tokens = as_int(getattr(usage, "output_tokens", None))
+    input_tokens = as_int(getattr(usage, input_names[0], None))
+    output_tokens = as_int(getattr(usage, output_names[0], None))
     if input_tokens is None or output_tokens is None:
         return None
-    input_details = getattr(usage, "input_tokens_details", None)
-    output_details = getattr(usage, "output_tokens_details", None)
+    input_details = getattr(usage, input_names[1], None)
+    output_details = getattr(usage, output_names[1], None)
     return Usage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
