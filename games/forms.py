@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from games import bots
-from games.llm_turn import REASONING_EFFORTS, LLMOptions
+from games.llm_options import REASONING_EFFORTS, LLMOptions
 from games.players import PlayerSpec, UnknownPlayerError, player_choices
 from games.rules.chess import STARTING_FEN, InvalidPositionError, validate_fen
 from llm.prompts import PROTOCOLS

@@ -19,7 +19,6 @@ from django.conf import settings
 
 from arena_site.tasks import enqueue
 from games import bots
-from games.llm_turn import play_llm_turn
 from games.models import (
     AWAITING_BOT,
     LIST_RUNNING,
@@ -77,6 +76,10 @@ def _play_bot_ply(meta: MatchItem, token: str) -> bool:
             commit_outcome(meta, Outcome(claim, None), lease_token=token)
             return True
         if seat.is_llm:
+            # Imported here, in the task: web requests (which import this module for
+            # ADVANCE) must not load the reply parser, prompts and llm client.
+            from games.llm_turn import play_llm_turn
+
             return play_llm_turn(meta, game, seat, token)
         started = time.perf_counter()
         move = choose_bot_move(seat, game.board)

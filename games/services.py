@@ -7,7 +7,7 @@ player, and never leaves a half-applied change: all writes are conditional (game
 from __future__ import annotations
 
 from arena_site.tasks import enqueue
-from games.llm_turn import LLMOptions, initial_totals
+from games.llm_options import LLMOptions, initial_totals
 from games.models import (
     AWAITING_BOT,
     ConflictError,

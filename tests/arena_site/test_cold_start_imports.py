@@ -29,7 +29,12 @@ with mock_aws():
     match_id = match.rstrip("/").rsplit("/", 1)[-1]
     pages += [match, f"/matches/{match_id}/live?v=0", f"/api/matches/{match_id}", f"/matches/{match_id}/pgn"]
     codes = [client.get(page).status_code for page in pages]
-    print(json.dumps({"codes": codes, "sdks": [m for m in ("openai", "anthropic") if m in sys.modules]}))
+    turn_machinery = ("games.llm_turn", "llm.chess_moves", "llm.client")
+    print(json.dumps({
+        "codes": codes,
+        "sdks": [m for m in ("openai", "anthropic") if m in sys.modules],
+        "turn": [m for m in turn_machinery if m in sys.modules],
+    }))
 """
 
 
@@ -52,3 +57,4 @@ def test_web_requests_never_import_openai_or_anthropic():
     result = json.loads(out.strip().splitlines()[-1])
     assert result["codes"] == [200, 200, 200, 200, 200, 200]
     assert result["sdks"] == []
+    assert result["turn"] == []  # the LLM turn, its parser and the client load in tasks only

@@ -9,7 +9,7 @@ import pytest
 
 from arena_site.tasks import capture_tasks
 from games import runner, services
-from games.llm_turn import LLMOptions
+from games.llm_options import LLMOptions
 from games.models import get_meta, load_match
 from games.players import PlayerSpec
 from games.rules.chess import ChessGame
