@@ -325,23 +325,21 @@ def _commit(
     """
     changes = {"version": meta.version + 1, "updated_at": now_utc(), **changes}
     condition = _guard(meta, lease_token)
-    try:
-        if puts:
+    conflict = ConflictError(f"match {meta.match_id} changed before the write")
+    if not puts:
+        if not _update_if(MatchItem(meta.pk, meta.sk), _actions(changes), condition):
+            raise conflict
+    else:
+        try:
             with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
                 for item in puts:
                     tx.save(item, condition=ArenaItem.sk.does_not_exist())
                 tx.update(meta, actions=_actions(changes), condition=condition)
-        else:
-            MatchItem(meta.pk, meta.sk).update(actions=_actions(changes), condition=condition)
-    except TransactWriteError as exc:
-        reasons = [reason.code for reason in exc.cancellation_reasons if reason is not None]
-        if "ConditionalCheckFailed" not in reasons:
-            raise  # throttling, validation ...: not a lost race, must not read as one
-        raise ConflictError(f"match {meta.match_id} changed before the write") from exc
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        raise ConflictError(f"match {meta.match_id} changed before the write") from exc
+        except TransactWriteError as exc:
+            reasons = [reason.code for reason in exc.cancellation_reasons if reason is not None]
+            if "ConditionalCheckFailed" not in reasons:
+                raise  # throttling, validation ...: not a lost race, must not read as one
+            raise conflict from exc
     _mirror(meta, changes)
 
 
@@ -427,6 +425,18 @@ def commit_resume(meta: MatchItem) -> None:
     _commit(meta, {"status": STATUS_RUNNING, "resume_at": None}, puts=[], lease_token=None)
 
 
+def _update_if(item: MatchItem, actions: list[Any], condition: Condition) -> bool:
+    """One conditional UpdateItem on ``item`` (refreshed from the answer); False when the
+    condition did not hold, any other failure raised."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
 def claim_lease(match_id: str, *, token: str, now: float, seconds: float) -> MatchItem | None:
     """Take the match for one bot ply, or return None if it is not a bot's turn or is taken.
 
@@ -438,39 +448,26 @@ def claim_lease(match_id: str, *, token: str, now: float, seconds: float) -> Mat
         & (MatchItem.awaiting == AWAITING_BOT)
         & (MatchItem.lease_until.does_not_exist() | (MatchItem.lease_until < now))
     )
-    try:
-        meta.update(
-            actions=[MatchItem.lease_owner.set(token), MatchItem.lease_until.set(now + seconds)],
-            condition=condition,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return None
-        raise
-    return meta
+    claimed = _update_if(
+        meta, [MatchItem.lease_owner.set(token), MatchItem.lease_until.set(now + seconds)], condition
+    )
+    return meta if claimed else None
 
 
 def renew_lease(meta: MatchItem, token: str, *, until: float) -> bool:
     """Extend our lease (before each LLM call); False if it is no longer ours."""
-    try:
-        MatchItem(meta.pk, meta.sk).update(
-            actions=[MatchItem.lease_until.set(until)], condition=MatchItem.lease_owner == token
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    meta.lease_until = until
-    return True
+    renewed = _update_if(
+        MatchItem(meta.pk, meta.sk), [MatchItem.lease_until.set(until)], MatchItem.lease_owner == token
+    )
+    if renewed:
+        meta.lease_until = until
+    return renewed
 
 
 def release_lease(meta: MatchItem, token: str) -> None:
     """Give back a lease early (the runner failed); a no-op if it is no longer ours."""
-    try:
-        MatchItem(meta.pk, meta.sk).update(
-            actions=[MatchItem.lease_owner.remove(), MatchItem.lease_until.remove()],
-            condition=MatchItem.lease_owner == token,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    _update_if(
+        MatchItem(meta.pk, meta.sk),
+        [MatchItem.lease_owner.remove(), MatchItem.lease_until.remove()],
+        MatchItem.lease_owner == token,
+    )
