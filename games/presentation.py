@@ -13,8 +13,9 @@ import chess
 from django.utils.safestring import SafeString
 
 from games.board import board_svg
-from games.models import AWAITING_BOT, LoadedMatch, MatchItem, PlyItem, TurnItem
+from games.models import AWAITING_BOT, STATUS_RUNNING, LoadedMatch, MatchItem, PlyItem, TurnItem
 from games.players import PlayerSpec
+from games.rules.chess import Termination
 from games.services import human_sides
 
 
@@ -75,7 +76,7 @@ class MatchPage:
 
     @property
     def thinking(self) -> bool:
-        return self.meta.status == "running" and self.meta.awaiting == AWAITING_BOT
+        return self.meta.status == STATUS_RUNNING and self.meta.awaiting == AWAITING_BOT
 
 
 def build_page(loaded: LoadedMatch, *, player_id: str | None, ply: int | None = None) -> MatchPage:
@@ -171,7 +172,7 @@ def _notice(meta: MatchItem) -> str | None:
     if meta.is_paused and meta.resume_at:
         when = dt.datetime.fromtimestamp(float(meta.resume_at), dt.UTC).strftime("%H:%M:%S UTC")
         return f"Paused: {meta.pause_reason} Next try at {when}."
-    if meta.termination in ("forfeit", "budget", "aborted"):
+    if meta.termination in (Termination.FORFEIT, Termination.BUDGET, Termination.ABORTED):
         return meta.pause_reason
     return None
 
