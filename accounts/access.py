@@ -1,8 +1,9 @@
 """Who is asking: the identity that owns matches.
 
-Until accounts exist, a match belongs to the browser session that created it. The session
-holds a random player id (not the session key, which Django rotates on login), so guest
-matches can later be handed to the account that signs up in the same browser.
+A match belongs to the player id that created it: a guest browser's random id (kept in its
+session; not the session key, which Django rotates on login), or, once logged in, the
+account's user id. Guest matches are handed to the account that signs up or logs in from the
+same browser (games.services.matches_adopt).
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ def current_player_id(request: HttpRequest) -> str | None:
     return value if isinstance(value, str) else None
 
 
+GUEST_PREFIX = "guest-"
+
+
+def is_guest(player_id: str) -> bool:
+    return player_id.startswith(GUEST_PREFIX)
+
+
 def ensure_player_id(request: HttpRequest) -> str:
     """The player id of this browser, creating (and saving) one on first use."""
     player_id = current_player_id(request)
     if player_id is None:
-        player_id = "guest-" + secrets.token_urlsafe(12)
+        player_id = GUEST_PREFIX + secrets.token_urlsafe(12)
         request.session[SESSION_PLAYER_KEY] = player_id
     return player_id

@@ -74,6 +74,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.identity",
             ],
         },
     }
@@ -110,6 +111,26 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Messages ride in a cookie so that showing them never costs a session read.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 CSRF_FAILURE_VIEW = "arena_site.views.csrf_failure"
+
+# --- Accounts ---------------------------------------------------------------------------
+# Users are PynamoDB items (accounts.models); passwords use Django's hashers and validators.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+# Failed logins allowed per username and per client address within the window (then 429).
+ARENA_LOGIN_MAX_FAILURES = env_int("ARENA_LOGIN_MAX_FAILURES", 5, minimum=1)
+ARENA_LOGIN_WINDOW_SECONDS = env_int("ARENA_LOGIN_WINDOW_SECONDS", 15 * 60, minimum=60)
+# Daily quotas that protect the operator's API budget (UTC days); 0 means unlimited.
+# LLM matches started per day, and dollars their LLM calls may spend per day, per account
+# and per guest browser.
+ARENA_QUOTA_LLM_MATCHES_PER_DAY = env_int("ARENA_QUOTA_LLM_MATCHES_PER_DAY", 20, minimum=0)
+ARENA_QUOTA_DOLLARS_PER_DAY = env_float("ARENA_QUOTA_DOLLARS_PER_DAY", 5.0, minimum=0)
+ARENA_GUEST_QUOTA_LLM_MATCHES_PER_DAY = env_int("ARENA_GUEST_QUOTA_LLM_MATCHES_PER_DAY", 3, minimum=0)
+ARENA_GUEST_QUOTA_DOLLARS_PER_DAY = env_float("ARENA_GUEST_QUOTA_DOLLARS_PER_DAY", 0.5, minimum=0)
 
 # --- Matches ---------------------------------------------------------------------------
 # inline: in the calling thread (tests); thread: a pool in this process (laptop);

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("games.urls")),
+    path("", include("accounts.urls")),
 ]
 
 handler400 = "arena_site.views.bad_request"

@@ -8,13 +8,16 @@ a ply twice or lose one: exactly one writer sees its condition hold, the others 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
@@ -23,10 +26,23 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from accounts.access import is_guest
+from accounts.models import (
+    PROFILE_SK,
+    SIDES,
+    STATS_SK,
+    USAGE_KEEP_DAYS,
+    PlayerStatsItem,
+    UsageItem,
+    counter_adds,
+    player_pk,
+    usage_sk,
+)
 from arena_site.dynamodb import ArenaItem
-from games.players import PlayerSpec
+from games.players import HUMAN, PlayerSpec
 from games.rules.chess import ChessGame, Outcome, PlyRecord, color_name
 
 STATUS_RUNNING = "running"
@@ -45,6 +61,10 @@ _ID_RE = re.compile(rf"^[{_ID_ALPHABET}]{{10}}$")
 
 class ConflictError(Exception):
     """A conditional write lost: the match changed since it was read."""
+
+
+class QuotaError(Exception):
+    """Creating the match would pass the owner's daily LLM quota (nothing was written)."""
 
 
 def new_match_id() -> str:
@@ -83,8 +103,10 @@ class MatchItem(ArenaItem, discriminator="match"):
     game = UnicodeAttribute(default="chess")
     # Player references per seat, in seat order (white, black).
     players = ListAttribute(of=UnicodeAttribute)
-    # Opaque id of the browser (later: account) that created the match and owns its human seats.
+    # Player id (an account's user id, or a guest browser's id) that created the match and
+    # plays its ``human`` seats; owner_name is the account's username (None for a guest).
     owner = UnicodeAttribute()
+    owner_name = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default=STATUS_RUNNING)
     awaiting = UnicodeAttribute(default=AWAITING_HUMAN)
     start_fen = UnicodeAttribute()
@@ -117,7 +139,22 @@ class MatchItem(ArenaItem, discriminator="match"):
 
     @property
     def seats(self) -> list[PlayerSpec]:
-        return [PlayerSpec.from_ref(ref) for ref in cast(list[str], self.players)]
+        return seats_of(cast(list[str], self.players), self.owner, self.owner_name)
+
+    @property
+    def has_llm(self) -> bool:
+        return self.llm_options is not None
+
+    def participants(self) -> dict[str, list[str]]:
+        """Every person with a stake in the match: {player id: the sides they play}. The owner
+        is always one (with no side when bots or models play both)."""
+        found: dict[str, list[str]] = {self.owner: []}
+        for side, seat in zip(SIDES, self.seats, strict=True):
+            if seat.kind == HUMAN:
+                found[self.owner].append(side)
+            elif seat.player is not None:
+                found.setdefault(seat.player, []).append(side)
+        return found
 
     def game_state(self) -> ChessGame:
         return ChessGame(self.start_fen, self.uci_moves)
@@ -176,6 +213,55 @@ class LogItem(ArenaItem, discriminator="log"):
     created_at = UTCDateTimeAttribute()
 
 
+class PlayerMatchItem(ArenaItem, discriminator="player_match"):
+    """``PLAYER#<player id> / MATCH#<created>#<match id>``: a match in one player's list ("My
+    games"): its owner's, and each invited person's. Written in the same transaction as the
+    META change it mirrors (start, a seat taken, the end), so the list never disagrees with it.
+    """
+
+    match_id = UnicodeAttribute()
+    game = UnicodeAttribute(default="chess")
+    players = ListAttribute(of=UnicodeAttribute)
+    owner = UnicodeAttribute()
+    owner_name = UnicodeAttribute(null=True)
+    sides = ListAttribute(of=UnicodeAttribute, default=list)  # the sides this player plays
+    has_llm = BooleanAttribute(default=False)
+    status = UnicodeAttribute(default=STATUS_RUNNING)  # running (or paused) | finished
+    result = UnicodeAttribute(null=True)
+    termination = UnicodeAttribute(null=True)
+    winner = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)  # for this player: won | lost | drawn | aborted
+    plies = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+
+    @property
+    def seats(self) -> list[PlayerSpec]:
+        return seats_of(cast(list[str], self.players), self.owner, self.owner_name)
+
+
+def seats_of(players: list[str], owner: str, owner_name: str | None) -> list[PlayerSpec]:
+    """Who plays each seat; the owner's seats carry the owner's name for labels."""
+    seats = [PlayerSpec.from_ref(ref) for ref in players]
+    name = owner_name or ("Guest" if is_guest(owner) else None)
+    return [dataclasses.replace(s, name=name) if s.kind == HUMAN else s for s in seats]
+
+
+def player_match_sk(created_at: dt.datetime, match_id: str) -> str:
+    return f"MATCH#{created_at.isoformat()}#{match_id}"
+
+
+def outcome_for(sides: list[str], winner: str | None, result: str | None) -> str | None:
+    """won / lost / drawn / aborted for someone who played exactly one side, else None."""
+    if len(sides) != 1 or result is None:
+        return None
+    if result == "*":
+        return "aborted"
+    if winner is None:
+        return "drawn"
+    return "won" if winner == sides[0] else "lost"
+
+
 @dataclass
 class LoadedMatch:
     meta: MatchItem
@@ -229,6 +315,54 @@ def get_version(match_id: str) -> int | None:
     return int(item.version)
 
 
+def player_matches(
+    player_id: str,
+    *,
+    limit: int,
+    start: dict[str, Any] | None = None,
+    condition: Condition | None = None,
+    max_read: int = 400,
+) -> tuple[list[PlayerMatchItem], dict[str, Any] | None]:
+    """A page of a player's matches, newest first, and where the next page starts (None at the
+    end): a Query on the player's own partition, never a scan.
+
+    Unfiltered, a page is one request. A filter is applied by DynamoDB after reading, so a
+    rare one may read several request pages; ``max_read`` bounds that, and a page may then come
+    back short, with a cursor to read on from.
+    """
+    results = ArenaItem.query(
+        player_pk(player_id),
+        ArenaItem.sk.startswith("MATCH#"),
+        filter_condition=condition,
+        scan_index_forward=False,
+        consistent_read=True,
+        # One more than a page, so that a full last page is known to be the last.
+        page_size=limit + 1 if condition is None else 100,
+        last_evaluated_key=start,
+    )
+    entries: list[PlayerMatchItem] = []
+    read = 0
+    pages = results.page_iter
+    for page in pages:
+        for raw in page.get("Items", []):
+            if len(entries) == limit:
+                last = entries[-1]
+                return entries, {"pk": {"S": last.pk}, "sk": {"S": last.sk}}
+            item = ArenaItem.from_raw_data(raw)
+            if isinstance(item, PlayerMatchItem):
+                entries.append(item)
+        read += int(page.get("ScannedCount", 0))
+        if pages.last_evaluated_key is None or read >= max_read:
+            break
+    return entries, pages.last_evaluated_key
+
+
+def player_items(player_id: str) -> list[ArenaItem]:
+    """A player's profile, counters and daily usage: one Query (``sk >= PROFILE`` skips the
+    match entries, which sort before it)."""
+    return list(ArenaItem.query(player_pk(player_id), ArenaItem.sk >= PROFILE_SK, consistent_read=True))
+
+
 def list_matches(listing: str, *, limit: int | None) -> list[MatchItem]:
     items = ArenaItem.listing.query(listing, scan_index_forward=False, limit=limit)
     return [item for item in items if isinstance(item, MatchItem)]
@@ -241,15 +375,28 @@ def _awaiting(meta: MatchItem, game: ChessGame, outcome: Outcome | None) -> str:
     return AWAITING_HUMAN if meta.seat_to_move(game).is_human else AWAITING_BOT
 
 
+@dataclass(frozen=True)
+class DailyLimits:
+    """An owner's daily LLM quota, checked atomically when an LLM match is created. 0: none."""
+
+    llm_matches: int = 0
+    dollars: float = 0.0
+
+
 def insert_match(
     *,
     owner: str,
+    owner_name: str | None = None,
     players: list[PlayerSpec],
     start_fen: str,
     pace_seconds: float,
     llm_options: dict[str, Any] | None = None,
     totals: dict[str, Any] | None = None,
+    limits: DailyLimits | None = None,
 ) -> MatchItem:
+    """Store a new match, its owner's list entry and counters in one transaction. With an LLM
+    seat, it also counts against the owner's day, on the condition that the day's quota holds
+    (:class:`QuotaError` otherwise, and nothing is written)."""
     match_id = new_match_id()
     game = ChessGame(start_fen)
     now = now_utc()
@@ -259,6 +406,7 @@ def insert_match(
         match_id=match_id,
         players=[p.to_ref() for p in players],
         owner=owner,
+        owner_name=owner_name,
         start_fen=start_fen,
         fen=game.fen(),
         moves=[],
@@ -272,8 +420,150 @@ def insert_match(
         totals=totals,
     )
     meta.awaiting = _awaiting(meta, game, None)
-    meta.save(condition=ArenaItem.pk.does_not_exist())
+    with_llm = llm_options is not None
+    updates = [_stats_update(owner, {"created": 1, "llm_matches": int(with_llm)})]
+    if with_llm:
+        condition = None
+        if limits is not None and limits.llm_matches:
+            condition = UsageItem.llm_matches.does_not_exist() | (UsageItem.llm_matches < limits.llm_matches)
+        if limits is not None and limits.dollars:
+            spent_ok = UsageItem.dollars.does_not_exist() | (UsageItem.dollars < limits.dollars)
+            condition = spent_ok if condition is None else condition & spent_ok
+        updates.append(_usage_update(owner, now.date(), {"llm_matches": 1}, condition))
+    try:
+        _write(
+            puts=[
+                (meta, ArenaItem.pk.does_not_exist()),
+                (_membership(meta, {}, owner, meta.participants()[owner]), None),
+            ],
+            updates=updates,
+        )
+    except TransactWriteError as exc:
+        codes = [reason.code if reason else None for reason in exc.cancellation_reasons]
+        # PynamoDB sends (and DynamoDB answers) puts first, then updates: the usage is last.
+        if with_llm and codes and codes[-1] == "ConditionalCheckFailed":
+            raise QuotaError(owner) from exc
+        raise
     return meta
+
+
+# --- what a match change does to its players' items -----------------------------------------
+Update = tuple[ArenaItem, list[Action], Condition | None]
+Put = tuple[ArenaItem, Condition | None]
+
+
+def _write(*, puts: list[Put], updates: list[Update], deletes: Iterable[ArenaItem] = ()) -> None:
+    """All of it or nothing: one TransactWriteItems."""
+    with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
+        for item in deletes:
+            tx.delete(item)
+        for item, condition in puts:
+            tx.save(item, condition=condition)
+        for item, actions, condition in updates:
+            tx.update(item, actions=actions, condition=condition)
+
+
+def _stats_update(player_id: str, counts: dict[str, float]) -> Update:
+    item = PlayerStatsItem(player_pk(player_id), STATS_SK)
+    return item, [ArenaItem.kind.set(PlayerStatsItem), *counter_adds(counts)], None
+
+
+def _usage_update(
+    player_id: str, day: dt.date, counts: dict[str, float], condition: Condition | None = None
+) -> Update:
+    expires = dt.datetime.combine(day, dt.time.min, dt.UTC) + dt.timedelta(days=USAGE_KEEP_DAYS)
+    actions = [
+        ArenaItem.kind.set(UsageItem),
+        UsageItem.expires_at.set(int(expires.timestamp())),
+        *counter_adds(counts),
+    ]
+    return UsageItem(player_pk(player_id), usage_sk(day)), actions, condition
+
+
+def _membership(
+    meta: MatchItem, changes: dict[str, Any], player_id: str, sides: list[str]
+) -> PlayerMatchItem:
+    """The list entry of ``player_id`` for ``meta`` as it will be once ``changes`` land."""
+
+    def value(name: str) -> Any:
+        return changes[name] if name in changes else getattr(meta, name)
+
+    return PlayerMatchItem(
+        player_pk(player_id),
+        player_match_sk(meta.created_at, meta.match_id),
+        match_id=meta.match_id,
+        game=meta.game,
+        players=value("players"),
+        owner=value("owner"),
+        owner_name=value("owner_name"),
+        sides=sides,
+        has_llm=meta.has_llm,
+        status=STATUS_FINISHED if value("status") == STATUS_FINISHED else STATUS_RUNNING,
+        result=value("result"),
+        termination=value("termination"),
+        winner=value("winner"),
+        outcome=outcome_for(sides, value("winner"), value("result")),
+        plies=len(value("moves")),
+        created_at=meta.created_at,
+        finished_at=value("finished_at"),
+    )
+
+
+_SPEND_FIELDS = {
+    "tokens_in": "llm_tokens_in",
+    "tokens_out": "llm_tokens_out",
+    "cost": "dollars",
+    "calls": "llm_calls",
+    "unpriced_calls": "unpriced_calls",
+}
+
+
+def _spend_delta(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, float]:
+    """What the LLM sides spent between two versions of META.totals, as counter amounts."""
+    delta: dict[str, float] = {}
+    for side in SIDES:
+        before = (old or {}).get(side, {})
+        after = (new or {}).get(side, {})
+        for field_name, counter in _SPEND_FIELDS.items():
+            amount = after.get(field_name, 0) - before.get(field_name, 0)
+            if amount:
+                delta[counter] = delta.get(counter, 0) + amount
+    return delta
+
+
+def _finish_counts(game: str, sides: list[str], outcome: str | None) -> dict[str, float]:
+    counts: dict[str, float] = {"finished": 1}
+    if len(sides) == 1 and outcome is not None:
+        counts.update({"played": 1, f"{game}_{sides[0]}_{outcome}": 1})
+    elif len(sides) == 2:
+        counts.update({"played": 1, f"{game}_both_sides": 1})
+    return counts
+
+
+def _player_items(meta: MatchItem, changes: dict[str, Any]) -> tuple[list[Put], list[Update]]:
+    """The other items a META change moves with it: list entries and counters when the match
+    ends, the owner's spending when LLM totals grow."""
+    puts: list[Put] = []
+    counts: dict[str, dict[str, float]] = {}
+    if changes.get("status") == STATUS_FINISHED:
+        for player_id, sides in meta.participants().items():
+            entry = _membership(meta, changes, player_id, sides)
+            puts.append((entry, None))
+            counts[player_id] = _finish_counts(meta.game, sides, entry.outcome)
+    updates: list[Update] = []
+    spent = _spend_delta(meta.totals, changes["totals"]) if "totals" in changes else {}
+    if spent:
+        owner = counts.setdefault(meta.owner, {})
+        for name, amount in spent.items():
+            owner[name] = owner.get(name, 0) + amount
+        day_counts = {
+            "dollars": spent.get("dollars", 0),
+            "tokens": spent.get("llm_tokens_in", 0) + spent.get("llm_tokens_out", 0),
+            "calls": spent.get("llm_calls", 0),
+        }
+        updates.append(_usage_update(meta.owner, now_utc().date(), day_counts))
+    updates += [_stats_update(player_id, player_counts) for player_id, player_counts in counts.items()]
+    return puts, updates
 
 
 def _guard(meta: MatchItem, lease_token: str | None) -> Condition:
@@ -316,9 +606,10 @@ def _commit(
     meta: MatchItem, changes: dict[str, Any], *, puts: list[ArenaItem], lease_token: str | None
 ) -> None:
     """THE write of every state change: update META on its version (and the runner's lease),
-    and put the new items that go with it (each must not exist yet), all or nothing.
+    put the new items that go with it (each must not exist yet), and move the players' list
+    entries and counters with it, all or nothing.
 
-    One item: a conditional UpdateItem. More: one TransactWriteItems, rather than a put then
+    META alone: a conditional UpdateItem. More: one TransactWriteItems, rather than a put then
     an update, because a put that lands before a losing update would leave an orphan ply that
     blocks the next writer, and because a human move's budget is 3 requests (session, META
     read, this). The price is twice the write capacity of a few small items.
@@ -326,15 +617,16 @@ def _commit(
     changes = {"version": meta.version + 1, "updated_at": now_utc(), **changes}
     condition = _guard(meta, lease_token)
     conflict = ConflictError(f"match {meta.match_id} changed before the write")
-    if not puts:
+    player_puts, player_updates = _player_items(meta, changes)
+    if not puts and not player_puts and not player_updates:
         if not _update_if(MatchItem(meta.pk, meta.sk), _actions(changes), condition):
             raise conflict
     else:
         try:
-            with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
-                for item in puts:
-                    tx.save(item, condition=ArenaItem.sk.does_not_exist())
-                tx.update(meta, actions=_actions(changes), condition=condition)
+            _write(
+                puts=[(item, ArenaItem.sk.does_not_exist()) for item in puts] + player_puts,
+                updates=[(meta, _actions(changes), condition), *player_updates],
+            )
         except TransactWriteError as exc:
             reasons = [reason.code for reason in exc.cancellation_reasons if reason is not None]
             if "ConditionalCheckFailed" not in reasons:
@@ -408,13 +700,15 @@ def commit_pause(
     lease_token: str,
     extra: dict[str, Any] | None = None,
     puts: list[ArenaItem] | None = None,
+    counted: bool = True,
 ) -> None:
-    """Pause a match whose provider keeps failing; resume_stalled wakes it at ``resume_at``."""
+    """Pause a match until ``resume_at``, when resume_stalled wakes it: a provider that keeps
+    failing (``counted``: so many pauses abort the match), or an owner's spent daily quota."""
     changes = {
         "status": STATUS_PAUSED,
         "pause_reason": reason,
         "resume_at": resume_at,
-        "pauses": int(meta.pauses or 0) + 1,
+        "pauses": int(meta.pauses or 0) + int(counted),
         **_release_changes(),
         **(extra or {}),
     }
@@ -471,3 +765,52 @@ def release_lease(meta: MatchItem, token: str) -> None:
         [MatchItem.lease_owner.remove(), MatchItem.lease_until.remove()],
         MatchItem.lease_owner == token,
     )
+
+
+def commit_reassign(meta: MatchItem, entry: PlayerMatchItem, *, to_player: str, to_name: str | None) -> None:
+    """Hand ``entry``'s player's part in a match (its ownership, or a seat they took) to
+    another player id: a guest's matches to the account they sign up for. META, the old list
+    entry and the new one change together, on META's version (finished matches included)."""
+    old = entry.pk.removeprefix("PLAYER#")
+    changes: dict[str, Any] = {"version": meta.version + 1}
+    if meta.owner == old:
+        changes.update(owner=to_player, owner_name=to_name)
+    refs = [
+        PlayerSpec.person(to_player, to_name or "Guest").to_ref() if seat.player == old else seat.to_ref()
+        for seat in (PlayerSpec.from_ref(ref) for ref in cast(list[str], meta.players))
+    ]
+    if refs != meta.players:
+        changes["players"] = refs
+    sides = meta.participants().get(old, [])
+    new_entry = _membership(meta, changes, to_player, sides)
+    try:
+        _write(
+            deletes=[entry],
+            puts=[(new_entry, None)],
+            updates=[(meta, _actions(changes), MatchItem.version == meta.version)],
+        )
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in [r.code for r in exc.cancellation_reasons if r is not None]:
+            raise ConflictError(f"match {meta.match_id} changed before the write") from exc
+        raise
+    _mirror(meta, changes)
+
+
+def merge_player_counters(from_player: str, to_player: str) -> None:
+    """Add one player's counters and today's usage to another's, and delete them: one
+    transaction, so nothing is counted twice or lost."""
+    day_sk = usage_sk(now_utc().date())
+    items = {item.sk: item for item in player_items(from_player) if item.sk in (STATS_SK, day_sk)}
+    if not items:
+        return
+    updates: list[Update] = []
+    stats = items.get(STATS_SK)
+    if isinstance(stats, PlayerStatsItem):
+        updates.append(_stats_update(to_player, stats.counts()))
+    usage = items.get(day_sk)
+    if isinstance(usage, UsageItem):
+        counts = {
+            name: float(getattr(usage, name) or 0) for name in ("llm_matches", "dollars", "tokens", "calls")
+        }
+        updates.append(_usage_update(to_player, now_utc().date(), counts))
+    _write(puts=[], updates=updates, deletes=list(items.values()))

@@ -1,8 +1,10 @@
 """Who plays a side: a small value object stored as a compact reference string.
 
-References: ``human``, ``random``, ``engine:<level>`` (our pure-Python engine),
-``stockfish:<skill>``, and LLMs as ``<provider>:<model id>`` (``openai:gpt-4o``,
-``anthropic:claude-sonnet-4-5``, ``ollama:llama3.1:8b`` for a configured endpoint).
+References: ``human`` (the match's owner, in their browser), ``open`` (a seat waiting for
+an invited person), ``person:<player id>:<name>`` (the person who took it), ``random``,
+``engine:<level>`` (our pure-Python engine), ``stockfish:<skill>``, and LLMs as
+``<provider>:<model id>`` (``openai:gpt-4o``, ``anthropic:claude-sonnet-4-5``,
+``ollama:llama3.1:8b`` for a configured endpoint).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from games import bots
 from llm import catalog, credentials
 
 HUMAN = "human"
+OPEN = "open"
+PERSON = "person"
 RANDOM = "random"
 ENGINE = "engine"
 STOCKFISH = "stockfish"
@@ -28,18 +32,31 @@ class PlayerSpec:
     kind: str
     level: int | None = None
     model: str | None = None  # the model reference of an LLM player
+    player: str | None = None  # the player id of a person (PERSON seats)
+    # Shown for people: a PERSON's name, and for HUMAN seats the owner's (MatchItem.seats).
+    name: str | None = None
+
+    @classmethod
+    def person(cls, player_id: str, name: str) -> PlayerSpec:
+        if ":" in player_id or ":" in name:
+            raise UnknownPlayerError("Player ids and names of people cannot contain ':'.")
+        return cls(PERSON, player=player_id, name=name)
 
     @classmethod
     def from_ref(cls, ref: str) -> PlayerSpec:
         kind, _, level_text = ref.partition(":")
-        if kind in (HUMAN, RANDOM) and not level_text:
+        if kind in (HUMAN, OPEN, RANDOM) and not level_text:
             return cls(kind)
+        if kind == PERSON:
+            player_id, _, name = level_text.partition(":")
+            if player_id and name:
+                return cls(PERSON, player=player_id, name=name)
         if kind in (ENGINE, STOCKFISH) and level_text.isdigit():
             level = int(level_text)
             levels = bots.ENGINE_LEVELS if kind == ENGINE else bots.STOCKFISH_SKILLS
             if level in levels:
                 return cls(kind, level)
-        if level_text and kind not in (HUMAN, RANDOM, ENGINE, STOCKFISH):
+        if level_text and kind not in (HUMAN, OPEN, PERSON, RANDOM, ENGINE, STOCKFISH):
             try:
                 catalog.get_model(ref)
             except catalog.UnknownModelError:
@@ -53,6 +70,8 @@ class PlayerSpec:
     def to_ref(self) -> str:
         if self.model is not None:
             return self.model
+        if self.kind == PERSON:
+            return f"{PERSON}:{self.player}:{self.name}"
         return self.kind if self.level is None else f"{self.kind}:{self.level}"
 
     @property
@@ -61,7 +80,21 @@ class PlayerSpec:
 
     @property
     def is_human(self) -> bool:
-        return self.kind == HUMAN
+        """Played by a person in a browser (the owner, an invited person, or a seat waiting
+        for one): the match waits for them rather than enqueueing a bot."""
+        return self.kind in (HUMAN, OPEN, PERSON)
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind == OPEN
+
+    def played_by(self, player_id: str | None, *, owner: str) -> bool:
+        """Whether ``player_id`` moves for this seat of a match owned by ``owner``."""
+        if player_id is None:
+            return False
+        if self.kind == HUMAN:
+            return player_id == owner
+        return self.kind == PERSON and player_id == self.player
 
     @property
     def is_bot(self) -> bool:
@@ -69,8 +102,10 @@ class PlayerSpec:
 
     @property
     def label(self) -> str:
-        if self.kind == HUMAN:
-            return "Human"
+        if self.kind in (HUMAN, PERSON):
+            return self.name or "Human"
+        if self.kind == OPEN:
+            return "Open seat (invited player)"
         if self.kind == RANDOM:
             return "Random mover"
         if self.kind == ENGINE:
@@ -89,7 +124,10 @@ Choices = list[tuple[str, str] | tuple[str, list[tuple[str, str]]]]
 
 def player_choices(*, stockfish_available: bool) -> tuple[Choices, dict[str, str]]:
     """The new-match form's choices (grouped), and the unavailable ones with the reason."""
-    bots_group = [(HUMAN, "Me (play in this browser)"), (RANDOM, "Random mover")]
+    bots_group = [
+        (HUMAN, "Me (play in this browser)"),
+        (RANDOM, "Random mover"),
+    ]
     bots_group += [
         (f"{ENGINE}:{level}", f"Arena engine {level}: {name}") for level, name in bots.ENGINE_LEVELS.items()
     ]

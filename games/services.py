@@ -6,18 +6,26 @@ player, and never leaves a half-applied change: all writes are conditional (game
 
 from __future__ import annotations
 
+from typing import Any
+
+from accounts import quotas
 from arena_site.tasks import enqueue
 from games.llm_options import LLMOptions, initial_totals
 from games.models import (
     AWAITING_BOT,
+    SIDES,
     ConflictError,
     MatchItem,
     PlyItem,
+    QuotaError,
     commit_outcome,
     commit_ply,
+    commit_reassign,
     get_meta,
     insert_match,
     is_match_id,
+    merge_player_counters,
+    player_matches,
 )
 from games.players import PlayerSpec
 from games.rules.chess import STARTING_FEN, MoveError, Outcome, Termination, parse_color
@@ -52,6 +60,12 @@ class BadMove(MatchError):
     status = 400
 
 
+class QuotaExceeded(MatchError):
+    """The owner's daily LLM quota is used up."""
+
+    status = 429
+
+
 def find_meta(match_id: str) -> MatchItem:
     if not is_match_id(match_id):
         raise MatchNotFound(f"There is no match {match_id[:40]!r}: match ids are 10 letters and digits.")
@@ -62,15 +76,19 @@ def find_meta(match_id: str) -> MatchItem:
 
 
 def human_sides(meta: MatchItem, player_id: str | None) -> list[str]:
-    """The sides this player may move in this match (none unless they own it)."""
-    if player_id is None or meta.owner != player_id:
-        return []
-    return [side for side, seat in zip(("white", "black"), meta.seats, strict=True) if seat.is_human]
+    """The sides this player may move in this match: the owner's ``human`` seats, and a seat
+    an invited person took."""
+    return [
+        side
+        for side, seat in zip(SIDES, meta.seats, strict=True)
+        if seat.played_by(player_id, owner=meta.owner)
+    ]
 
 
 def match_create(
     *,
     owner: str,
+    owner_name: str | None = None,
     white: PlayerSpec,
     black: PlayerSpec,
     start_fen: str = STARTING_FEN,
@@ -79,14 +97,19 @@ def match_create(
 ) -> MatchItem:
     pace = max(0.0, min(float(pace_seconds), MAX_PACE_SECONDS))
     with_llm = white.is_llm or black.is_llm
-    meta = insert_match(
-        owner=owner,
-        players=[white, black],
-        start_fen=start_fen,
-        pace_seconds=pace,
-        llm_options=(llm_options or LLMOptions()).to_dict() if with_llm else None,
-        totals=initial_totals() if with_llm else None,
-    )
+    try:
+        meta = insert_match(
+            owner=owner,
+            owner_name=owner_name,
+            players=[white, black],
+            start_fen=start_fen,
+            pace_seconds=pace,
+            llm_options=(llm_options or LLMOptions()).to_dict() if with_llm else None,
+            totals=initial_totals() if with_llm else None,
+            limits=quotas.limits_for(owner) if with_llm else None,
+        )
+    except QuotaError:
+        raise QuotaExceeded(quotas.refusal(owner)) from None
     if meta.awaiting == AWAITING_BOT:
         enqueue(ADVANCE, meta.match_id)
     return meta
@@ -95,8 +118,8 @@ def match_create(
 def _check_can_act(meta: MatchItem, player_id: str | None) -> list[str]:
     sides = human_sides(meta, player_id)
     if not sides:
-        if meta.owner != player_id:
-            raise NotYourMatch("This match belongs to another browser; you can watch it but not play in it.")
+        if player_id not in meta.participants():
+            raise NotYourMatch("This match belongs to another player; you can watch it but not play in it.")
         raise NotYourMatch("No side of this match is played by a human.")
     if not meta.is_running:
         raise MatchConflict("This match is over; no more moves can be played.")
@@ -156,3 +179,28 @@ def _finish(meta: MatchItem, outcome: Outcome) -> None:
         commit_outcome(meta, outcome)
     except ConflictError:
         raise MatchConflict("The match changed meanwhile; reload and try again.") from None
+
+
+def matches_adopt(*, guest: str, user_id: str, username: str) -> int:
+    """Make a guest browser's matches (and its counters and today's usage) the account's, when
+    that browser signs up or logs in. Returns how many matches moved. Safe to repeat."""
+    moved = 0
+    start: dict[str, Any] | None = None
+    while True:
+        entries, start = player_matches(guest, limit=50, start=start)
+        for entry in entries:
+            for _ in range(5):  # a running match may move on under us: re-read and retry
+                meta = get_meta(entry.match_id)
+                if meta is None:
+                    entry.delete()
+                    break
+                try:
+                    commit_reassign(meta, entry, to_player=user_id, to_name=username)
+                except ConflictError:
+                    continue
+                moved += 1
+                break
+        if start is None:
+            break
+    merge_player_counters(guest, user_id)
+    return moved

@@ -17,3 +17,6 @@ os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 from arena_site.settings import *  # noqa: F403
 
 ARENA_TASK_BACKEND = "inline"
+
+# Fast hashing: the suite creates many accounts (production keeps Django's PBKDF2 default).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

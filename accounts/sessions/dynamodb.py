@@ -11,6 +11,10 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
 from accounts.sessions.models import SessionItem
 
+# The session key that holds the logged-in account (accounts.auth); mirrored to the item's
+# user_id so that an account's sessions can be found (SessionItem.by_user).
+SESSION_USER_KEY = "arena_user"
+
 
 def _consistent() -> bool:
     return bool(getattr(settings, "DYNAMODB_SESSIONS_ALWAYS_CONSISTENT", True))
@@ -61,10 +65,12 @@ class SessionStore(SessionBase):
             self.create()
             return
         data = self._get_session(no_load=must_create)
+        user = data.get(SESSION_USER_KEY)
         item = SessionItem(
             self.session_key,
             data=self.encode(data),
             expires_at=int(self.get_expiry_date().timestamp()),
+            user_id=user.get("id") if isinstance(user, dict) else None,
         )
         # must_create: never overwrite someone else's session. Otherwise: never resurrect a
         # session that was deleted meanwhile (logout in another tab), as Django's db backend.
@@ -83,6 +89,16 @@ class SessionStore(SessionBase):
         if key is None:
             return
         SessionItem(key).delete()
+
+    @classmethod
+    def delete_for_user(cls, user_id: str, *, keep: str | None = None) -> int:
+        """End every session of an account but ``keep`` (after a password change)."""
+        ended = 0
+        for item in SessionItem.by_user.query(user_id):
+            if item.session_key != keep:
+                SessionItem(item.session_key).delete()
+                ended += 1
+        return ended
 
     @classmethod
     def clear_expired(cls) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from arena_site.dynamodb import ConnectionMeta
@@ -11,6 +12,17 @@ from arena_site.dynamodb import ConnectionMeta
 
 def _setting(name: str, default: object) -> object:
     return getattr(settings, f"DYNAMODB_SESSIONS_{name}", default)
+
+
+class SessionsByUser(GlobalSecondaryIndex["SessionItem"]):
+    """The sessions of one account (sparse: guests' sessions carry no user id), so that a
+    password change can end every other session at once, at no cost to ordinary requests."""
+
+    class Meta:
+        index_name = "by_user"
+        projection = KeysOnlyProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
 
 
 class SessionItem(Model):
@@ -27,3 +39,5 @@ class SessionItem(Model):
     # Epoch seconds, the TTL attribute (see arena_site.dynamodb_admin). DynamoDB deletes
     # expired items late and moto never does, so readers must check it too.
     expires_at = NumberAttribute()
+    user_id = UnicodeAttribute(null=True)  # the logged-in account, if any
+    by_user = SessionsByUser()

@@ -97,7 +97,7 @@ def test_a_move_by_someone_else_is_forbidden(player, outsider):
     before = _state(match_id)
     api = _api_move(outsider, match_id, "e4")
     assert api.status_code == 403
-    assert "another browser" in api.json()["error"]
+    assert "another player" in api.json()["error"]
     page = outsider.client.post(f"/matches/{match_id}/move", {"move": "e4"})
     assert page.status_code == 403
     resign = outsider.client.post(f"/matches/{match_id}/resign")

@@ -221,7 +221,7 @@ def test_the_pgn_download_has_the_standard_headers_and_replays(player):
     assert headers["Event"] == "LLM Duel Arena match"
     assert headers["Site"].endswith(f"/matches/{match_id}/")
     assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}", headers["Date"])
-    assert headers["White"] == "Human"
+    assert headers["White"] == "Guest"
     assert headers["Black"].startswith("Arena engine 1")
     assert headers["Result"] == "1-0"
     assert headers["Termination"] == "normal"

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core import signing
+
+USERNAME_HELP = "Up to 30 characters: letters, digits and @ . + - _ only."
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        label="Username",
+        max_length=30,
+        help_text=USERNAME_HELP,
+        validators=[UnicodeUsernameValidator()],
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.EmailField(
+        label="Email (optional)", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not too common, not all digits, not like your username.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords differ.")
+        elif password1:
+            candidate = _Candidate(data.get("username") or "", data.get("email") or "")
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class _Candidate:
+    """What the similarity validator compares a new password with."""
+
+    def __init__(self, username: str, email: str) -> None:
+        self.username, self.email = username, email
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label="Username", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label="New password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, username: str, email: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidate = _Candidate(username, email or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        new1, new2 = data.get("new_password1"), data.get("new_password2")
+        if new1 and new2 and new1 != new2:
+            self.add_error("new_password2", "The two passwords differ.")
+        elif new1:
+            try:
+                password_validation.validate_password(new1, self.candidate)
+            except forms.ValidationError as exc:
+                self.add_error("new_password1", exc)
+        return data
+
+
+STATUS_CHOICES = [("", "Any status"), ("running", "In progress"), ("finished", "Finished")]
+RESULT_CHOICES = [
+    ("", "Any result"),
+    ("won", "I won"),
+    ("lost", "I lost"),
+    ("drawn", "Drawn"),
+    ("1-0", "White won (1-0)"),
+    ("0-1", "Black won (0-1)"),
+    ("1/2-1/2", "Draw (½-½)"),
+    ("*", "Aborted (*)"),
+]
+GAME_CHOICES = [("", "Any game"), ("chess", "Chess")]
+CURSOR_SALT = "accounts.my-games"
+
+
+class MyGamesFilterForm(forms.Form):
+    game = forms.ChoiceField(choices=GAME_CHOICES, required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    result = forms.ChoiceField(choices=RESULT_CHOICES, required=False)
+    after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def clean_after(self) -> str | None:
+        """Where the page starts: the sort key of the last match of the previous page, signed,
+        so that a hand-made cursor is refused with a message instead of reaching DynamoDB."""
+        text = self.cleaned_data["after"]
+        if not text:
+            return None
+        try:
+            sort_key = signing.loads(text, salt=CURSOR_SALT)
+        except signing.BadSignature:
+            sort_key = None
+        if not isinstance(sort_key, str) or not sort_key.startswith("MATCH#"):
+            raise forms.ValidationError("This page link is damaged; start again from the first page.")
+        return sort_key
+
+
+def sign_cursor(sort_key: str) -> str:
+    return signing.dumps(sort_key, salt=CURSOR_SALT)

@@ -1,0 +1,114 @@
+"""Account use cases: sign up, authenticate, change a password, make staff.
+
+Raise :class:`AccountError` (with the field it concerns) for anything a person can fix; all
+writes are conditional, so two sign-ups racing for one name cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.contrib.auth.hashers import check_password, make_password
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from accounts.models import PROFILE_SK, UserItem, UsernameItem, player_pk, username_key
+from accounts.sessions.dynamodb import SessionStore
+from arena_site.dynamodb import ArenaItem
+
+GUARD_SK = "GUARD"
+
+
+class AccountError(Exception):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def new_user_id() -> str:
+    return "u-" + secrets.token_urlsafe(9)
+
+
+def get_user(user_id: str) -> UserItem | None:
+    try:
+        item = ArenaItem.get(player_pk(user_id), PROFILE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return item if isinstance(item, UserItem) else None
+
+
+def find_user(username: str) -> UserItem | None:
+    """The account named ``username`` (any case): the guard, then the user (2 GetItems)."""
+    try:
+        guard = ArenaItem.get(f"USERNAME#{username_key(username)}", GUARD_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return get_user(guard.user_id) if isinstance(guard, UsernameItem) else None
+
+
+def user_create(
+    *, username: str, password: str, email: str | None = None, is_staff: bool = False
+) -> UserItem:
+    """Create an account. The name guard and the user are one transaction, each on the
+    condition that it does not exist yet: of two sign-ups for one name, exactly one wins."""
+    user_id = new_user_id()
+    user = UserItem(
+        player_pk(user_id),
+        PROFILE_SK,
+        user_id=user_id,
+        username=username,
+        email=email or None,
+        password=make_password(password),
+        is_staff=is_staff,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    guard = UsernameItem(f"USERNAME#{username_key(username)}", GUARD_SK, user_id=user_id)
+    try:
+        with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
+            tx.save(guard, condition=ArenaItem.pk.does_not_exist())
+            tx.save(user, condition=ArenaItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        codes = [reason.code for reason in exc.cancellation_reasons if reason is not None]
+        if "ConditionalCheckFailed" in codes:
+            raise AccountError("That username is taken; choose another.", field="username") from None
+        raise
+    return user
+
+
+def user_authenticate(*, username: str, password: str) -> UserItem | None:
+    """The active account with this name and password, or None (same work either way)."""
+    user = find_user(username)
+    if user is None or not user.is_active:
+        make_password(password)  # as long as a real check, so timing does not tell names apart
+        return None
+    if not password_matches(user, password):
+        return None
+    user.update(actions=[UserItem.last_login.set(dt.datetime.now(dt.UTC))])
+    return user
+
+
+def password_matches(user: UserItem, password: str) -> bool:
+    def upgrade(raw: str) -> None:
+        # Django asks to rehash when the hasher's work factor went up since the hash was made.
+        user.update(actions=[UserItem.password.set(make_password(raw))])
+
+    return bool(check_password(password, user.password, setter=upgrade))
+
+
+def user_set_password(*, user: UserItem, password: str, keep_session: str | None) -> int:
+    """Set a new password and end every other session of the account; returns how many ended."""
+    try:
+        user.update(actions=[UserItem.password.set(make_password(password))], condition=UserItem.pk.exists())
+    except UpdateError as exc:
+        raise AccountError("This account no longer exists.") from exc
+    return SessionStore.delete_for_user(user.user_id, keep=keep_session)
+
+
+def user_make_staff(*, user: UserItem, password: str | None = None) -> None:
+    actions: list[Action] = [UserItem.is_staff.set(True), UserItem.is_active.set(True)]
+    if password is not None:
+        actions.append(UserItem.password.set(make_password(password)))
+    user.update(actions=actions)
