@@ -126,6 +126,34 @@ def requests_per_operation() -> None:
     with capture_tasks(), count_requests() as c:
         Client().post("/matches/new", {"white": "human", "black": "human", "fen": "", "pace": "0"})
     report("new match (first visit: creates the session)", c)
+
+    member = Client()
+    password = "bench-knight-fork-e7"
+    with count_requests() as c:
+        member.post("/accounts/signup", {"username": "bencher", "password1": password, "password2": password})
+    report("sign up (with 1 guest match to adopt: 0 here)", c)
+    with capture_tasks():
+        for index in range(30):
+            made = member.post("/matches/new", {"white": "human", "black": "human", "fen": "", "pace": "0"})
+            if index % 3 == 0:
+                member.post(made["Location"] + "resign")
+    made_id = made["Location"].rstrip("/").rsplit("/", 1)[-1]
+    with count_requests() as c:
+        member.get(f"/matches/{made_id}/")
+    report("match page view (logged in, target <= 2)", c)
+    with count_requests() as c:
+        page = member.get("/me/games")
+    report(f"My games, first page of {page.content.decode().count('data-match=')} (target <= 2)", c)
+    with count_requests() as c:
+        member.get("/me/games?status=finished")
+    report("My games filtered by status (30 matches)", c)
+    with count_requests() as c:
+        member.get("/me")
+    report("profile page (target <= 2)", c)
+    member.post("/accounts/logout")
+    with count_requests() as c:
+        member.post("/accounts/login", {"username": "bencher", "password": password})
+    report("log in (throttle, name guard, user, last login, session)", c)
     print()
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import chess
 from django.conf import settings
 
+from accounts import quotas
 from games import bots
 from games.llm_options import LLMOptions, initial_totals
 from games.models import (
@@ -164,6 +165,21 @@ class _Turn:
             puts=[self.turn_item(ended, why=why), self.log_item()],
         )
 
+    def wait_for_quota(self, why: str) -> None:
+        """The owner spent their daily dollars: pause until the next UTC day. Not counted as a
+        provider pause (which would end in an abort); the turn starts afresh then."""
+        resume = quotas.next_day_starts()
+        puts = [self.turn_item("paused", why=why), self.log_item()] if self.attempts else []
+        commit_pause(
+            self.meta,
+            reason=f"{why} The match waits for the quota to reset.",
+            resume_at=resume.timestamp(),
+            lease_token=self.token,
+            extra={"totals": self.totals},
+            puts=puts,
+            counted=False,
+        )
+
     def provider_failed(self, error: ProviderError) -> None:
         self.attempts.append({"n": len(self.attempts) + 1, "error": error.message, "kind": str(error.kind)})
         self.transcript["exchanges"].append(
@@ -196,6 +212,12 @@ def play_llm_turn(meta: MatchItem, game: ChessGame, seat: PlayerSpec, token: str
     """Play the turn of the LLM ``seat``; return False if the match was lost to another runner."""
     turn = _Turn(meta, game, seat, token)
     for _ in range(turn.options.attempts):
+        # The owner's daily dollars are checked before every call: a quota is only a
+        # protection if a long game cannot run past it.
+        over = quotas.over_dollars(meta.owner)
+        if over is not None:
+            turn.wait_for_quota(over)
+            return True
         if not renew_lease(meta, token, until=time.time() + turn.options.lease_seconds):
             return False
         try:

@@ -148,13 +148,7 @@ class MatchItem(ArenaItem, discriminator="match"):
     def participants(self) -> dict[str, list[str]]:
         """Every person with a stake in the match: {player id: the sides they play}. The owner
         is always one (with no side when bots or models play both)."""
-        found: dict[str, list[str]] = {self.owner: []}
-        for side, seat in zip(SIDES, self.seats, strict=True):
-            if seat.kind == HUMAN:
-                found[self.owner].append(side)
-            elif seat.player is not None:
-                found.setdefault(seat.player, []).append(side)
-        return found
+        return participants_of(self.owner, self.seats)
 
     def game_state(self) -> ChessGame:
         return ChessGame(self.start_fen, self.uci_moves)
@@ -245,6 +239,16 @@ def seats_of(players: list[str], owner: str, owner_name: str | None) -> list[Pla
     seats = [PlayerSpec.from_ref(ref) for ref in players]
     name = owner_name or ("Guest" if is_guest(owner) else None)
     return [dataclasses.replace(s, name=name) if s.kind == HUMAN else s for s in seats]
+
+
+def participants_of(owner: str, seats: list[PlayerSpec]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {owner: []}
+    for side, seat in zip(SIDES, seats, strict=True):
+        if seat.kind == HUMAN:
+            found[owner].append(side)
+        elif seat.player is not None:
+            found.setdefault(seat.player, []).append(side)
+    return found
 
 
 def player_match_sk(created_at: dt.datetime, match_id: str) -> str:
@@ -545,11 +549,14 @@ def _player_items(meta: MatchItem, changes: dict[str, Any]) -> tuple[list[Put], 
     ends, the owner's spending when LLM totals grow."""
     puts: list[Put] = []
     counts: dict[str, dict[str, float]] = {}
-    if changes.get("status") == STATUS_FINISHED:
-        for player_id, sides in meta.participants().items():
+    finishing = changes.get("status") == STATUS_FINISHED
+    if finishing or "players" in changes:
+        players = changes.get("players", meta.players)
+        for player_id, sides in participants_of(meta.owner, seats_of(players, meta.owner, None)).items():
             entry = _membership(meta, changes, player_id, sides)
             puts.append((entry, None))
-            counts[player_id] = _finish_counts(meta.game, sides, entry.outcome)
+            if finishing:
+                counts[player_id] = _finish_counts(meta.game, sides, entry.outcome)
     updates: list[Update] = []
     spent = _spend_delta(meta.totals, changes["totals"]) if "totals" in changes else {}
     if spent:
@@ -713,6 +720,15 @@ def commit_pause(
         **(extra or {}),
     }
     _commit(meta, changes, puts=puts or [], lease_token=lease_token)
+
+
+def commit_join(meta: MatchItem, side: str, *, player_id: str, name: str) -> None:
+    """An invited person takes the open ``side``; their list entry comes with it."""
+    refs = [
+        PlayerSpec.person(player_id, name).to_ref() if seat_side == side else ref
+        for seat_side, ref in zip(SIDES, cast(list[str], meta.players), strict=True)
+    ]
+    _commit(meta, {"players": refs}, puts=[], lease_token=None)
 
 
 def commit_resume(meta: MatchItem) -> None:

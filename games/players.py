@@ -126,6 +126,7 @@ def player_choices(*, stockfish_available: bool) -> tuple[Choices, dict[str, str
     """The new-match form's choices (grouped), and the unavailable ones with the reason."""
     bots_group = [
         (HUMAN, "Me (play in this browser)"),
+        (OPEN, "A person I invite (share the link)"),
         (RANDOM, "Random mover"),
     ]
     bots_group += [

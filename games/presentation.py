@@ -13,7 +13,7 @@ import chess
 from django.utils.safestring import SafeString
 
 from games.board import board_svg
-from games.models import AWAITING_BOT, STATUS_RUNNING, LoadedMatch, MatchItem, PlyItem, TurnItem
+from games.models import AWAITING_BOT, SIDES, STATUS_RUNNING, LoadedMatch, MatchItem, PlyItem, TurnItem
 from games.players import PlayerSpec
 from games.rules.chess import Termination
 from games.services import human_sides
@@ -50,6 +50,10 @@ class MatchPage:
     llm_turns: list[dict[str, Any]] = field(default_factory=list)
     totals: list[dict[str, Any]] = field(default_factory=list)
     notice: str | None = None
+    # Invitations: the seat still waiting for a person, and whether the viewer has a part.
+    open_side: str | None = None
+    participant: bool = False
+    is_owner: bool = False
 
     @property
     def match_id(self) -> str:
@@ -114,6 +118,12 @@ def build_page(loaded: LoadedMatch, *, player_id: str | None, ply: int | None = 
         llm_turns=_llm_turns(plies, loaded.turns, shown, live=shown == total),
         totals=_totals(meta),
         notice=_notice(meta),
+        open_side=next(
+            (side for side, seat in zip(SIDES, meta.seats, strict=True) if seat.is_open and meta.is_running),
+            None,
+        ),
+        participant=player_id is not None and player_id in meta.participants(),
+        is_owner=player_id is not None and player_id == meta.owner,
     )
 
 
@@ -170,7 +180,7 @@ def _totals(meta: MatchItem) -> list[dict[str, Any]]:
 def _notice(meta: MatchItem) -> str | None:
     """Why the match is paused, or why it ended the way it did (forfeit, budget, abort)."""
     if meta.is_paused and meta.resume_at:
-        when = dt.datetime.fromtimestamp(float(meta.resume_at), dt.UTC).strftime("%H:%M:%S UTC")
+        when = dt.datetime.fromtimestamp(float(meta.resume_at), dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         return f"Paused: {meta.pause_reason} Next try at {when}."
     if meta.termination in (Termination.FORFEIT, Termination.BUDGET, Termination.ABORTED):
         return meta.pause_reason
@@ -182,12 +192,14 @@ def _status(meta: MatchItem, board: chess.Board, to_move: str, sides: list[str])
     if outcome is not None:
         return f"{outcome.describe()} ({outcome.result})."
     if meta.is_paused:
-        return f"Paused: waiting for {to_move.capitalize()}'s provider."
+        return f"Paused before {to_move.capitalize()}'s move (see why below)."
     seat = meta.seats[0 if to_move == "white" else 1]
     who = "You" if to_move in sides and len(sides) == 1 else to_move.capitalize()
     check = " Check!" if board.is_check() else ""
     if seat.is_bot:
         return f"{to_move.capitalize()} to move: {seat.label} is thinking…{check}"
+    if seat.is_open:
+        return f"Waiting for an invited player to take the {to_move.capitalize()} seat."
     if to_move in sides:
         verb = "are" if who == "You" else "is"
         return f"{who} {verb} to move ({to_move}).{check}"

@@ -18,6 +18,7 @@ from games.models import (
     MatchItem,
     PlyItem,
     QuotaError,
+    commit_join,
     commit_outcome,
     commit_ply,
     commit_reassign,
@@ -112,6 +113,23 @@ def match_create(
         raise QuotaExceeded(quotas.refusal(owner)) from None
     if meta.awaiting == AWAITING_BOT:
         enqueue(ADVANCE, meta.match_id)
+    return meta
+
+
+def match_join(*, match_id: str, player_id: str, name: str | None) -> MatchItem:
+    """Take the open seat of a match one was invited to (first come, first seated)."""
+    meta = find_meta(match_id)
+    if not meta.is_running:
+        raise MatchConflict("This match is over; its seats can no longer be taken.")
+    open_sides = [side for side, seat in zip(SIDES, meta.seats, strict=True) if seat.is_open]
+    if not open_sides:
+        raise MatchConflict("Both seats of this match are taken; you can watch it.")
+    if player_id in meta.participants():
+        raise MatchConflict("You already play in this match: send the link to the person you invite.")
+    try:
+        commit_join(meta, open_sides[0], player_id=player_id, name=name or "Guest")
+    except ConflictError:
+        raise MatchConflict("Someone took the seat just before you, or the match moved on; reload.") from None
     return meta
 
 

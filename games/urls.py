@@ -11,6 +11,7 @@ urlpatterns = [
     path("matches/<str:match_id>/live", views.match_live, name="live"),
     path("matches/<str:match_id>/move", views.match_move, name="move"),
     path("matches/<str:match_id>/resign", views.match_resign, name="resign"),
+    path("matches/<str:match_id>/join", views.match_join, name="join"),
     path("matches/<str:match_id>/claim-draw", views.match_claim_draw, name="claim_draw"),
     path("matches/<str:match_id>/pgn", views.match_pgn, name="pgn"),
     path("matches/<str:match_id>/transcripts/<str:log_key>", views.match_transcript, name="transcript"),

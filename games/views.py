@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import current_player_id, ensure_player_id
+from accounts.auth import current_user
 from games import services
 from games.forms import MoveForm, NewMatchForm, ResignForm
 from games.models import (
@@ -85,14 +86,20 @@ def new_match(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "games/new_match.html", {"form": form}, status=400)
-        meta = services.match_create(
-            owner=ensure_player_id(request),
-            white=form.cleaned_data["white"],
-            black=form.cleaned_data["black"],
-            start_fen=form.cleaned_data["fen"],
-            pace_seconds=form.cleaned_data["pace"],
-            llm_options=form.llm_options(),
-        )
+        user = current_user(request)
+        try:
+            meta = services.match_create(
+                owner=ensure_player_id(request),
+                owner_name=user.username if user else None,
+                white=form.cleaned_data["white"],
+                black=form.cleaned_data["black"],
+                start_fen=form.cleaned_data["fen"],
+                pace_seconds=form.cleaned_data["pace"],
+                llm_options=form.llm_options(),
+            )
+        except services.MatchError as error:
+            form.add_error(None, error.message)
+            return render(request, "games/new_match.html", {"form": form}, status=error.status)
         return redirect("games:match", match_id=meta.match_id)
     return render(request, "games/new_match.html", {"form": form})
 
@@ -153,6 +160,19 @@ def match_move(request: HttpRequest, match_id: str) -> HttpResponse:
         )
     except services.MatchError as error:
         return _after_action(request, match_id, error, form)
+    return _after_action(request, match_id, None)
+
+
+@require_POST
+def match_join(request: HttpRequest, match_id: str) -> HttpResponse:
+    user = current_user(request)
+    try:
+        services.match_join(
+            match_id=match_id, player_id=ensure_player_id(request), name=user.username if user else None
+        )
+    except services.MatchError as error:
+        return _after_action(request, match_id, error)
+    messages.success(request, "You took the seat. Your move when it is your turn.")
     return _after_action(request, match_id, None)
 
 

@@ -57,11 +57,12 @@ def get_secret(name: str) -> str | None:
         return None
     with _lock:
         if name not in _cache:
-            _cache[name] = _fetch(source)
+            _cache[name] = fetch_secret(source)
         return _cache[name]
 
 
-def _fetch(source: str) -> str | None:
+def fetch_secret(source: str) -> str | None:
+    """Read ``ssm:/name`` or ``secretsmanager:id[#field]`` from AWS (not cached)."""
     # boto3 is imported here, in the task that needs the key, not at web start-up.
     import boto3
 

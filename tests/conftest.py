@@ -24,7 +24,20 @@ from arena_site.tables import point_models_at
 from games import services
 from games.models import MatchItem
 from games.players import PlayerSpec
+from llm import client as llm_client
 from tests.llm.fake_servers import fake_llm_server  # noqa: F401 (a fixture for every test module)
+
+
+@pytest.fixture
+def providers(fake_llm_server, settings, monkeypatch):  # noqa: F811 (the imported fixture)
+    """OpenAI and Anthropic pointed at the local fake of their APIs, with keys set."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-openai-secret")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-secret")
+    settings.ARENA_OPENAI_BASE_URL = f"{fake_llm_server.url}/v1"
+    settings.ARENA_ANTHROPIC_BASE_URL = fake_llm_server.url
+    llm_client.forget_providers()
+    yield fake_llm_server
+    llm_client.forget_providers()
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +102,9 @@ def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         server.stop()
 
 
+PASSWORD = "knight-fork-on-e7"
+
+
 class Persona:
     """A browser: a Django test client that keeps its own session (and so its own matches)."""
 
@@ -96,6 +112,21 @@ class Persona:
         self.name = name
         self.client = Client()
         self.csrf_client = Client(enforce_csrf_checks=True)
+
+    def sign_up(self, username: str | None = None) -> Persona:
+        response = self.client.post(
+            "/accounts/signup",
+            {"username": username or self.name, "password1": PASSWORD, "password2": PASSWORD},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return self
+
+    def log_in(self, username: str | None = None, password: str = PASSWORD) -> Persona:
+        response = self.client.post(
+            "/accounts/login", {"username": username or self.name, "password": password}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return self
 
     def create_match(
         self, white: str = "human", black: str = "engine:1", fen: str = "", pace: str = "0"

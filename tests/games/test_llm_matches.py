@@ -31,18 +31,6 @@ GPT = "openai:gpt-4o-mini"
 CLAUDE = "anthropic:claude-haiku-4-5"
 
 
-@pytest.fixture
-def providers(fake_llm_server, settings, monkeypatch):
-    """Both providers pointed at the fake server, with keys set."""
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-openai-secret")
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-secret")
-    settings.ARENA_OPENAI_BASE_URL = f"{fake_llm_server.url}/v1"
-    settings.ARENA_ANTHROPIC_BASE_URL = fake_llm_server.url
-    client.forget_providers()
-    yield fake_llm_server
-    client.forget_providers()
-
-
 def gpt(text: str, **kwargs) -> Reply:
     return Reply(body=responses_body(text, **kwargs))
 
