@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.http import HttpRequest
 
 SESSION_PLAYER_KEY = "arena_player"
@@ -39,3 +40,17 @@ def ensure_player_id(request: HttpRequest) -> str:
         player_id = GUEST_PREFIX + secrets.token_urlsafe(12)
         request.session[SESSION_PLAYER_KEY] = player_id
     return player_id
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address, for throttling.
+
+    On Lambda, Zappa derives REMOTE_ADDR from X-Forwarded-For, which a client can write itself
+    when the API is regional. zappa_settings.json therefore maps API Gateway's own
+    ``requestContext.identity.sourceIp`` into a header (``context_header_mappings``), and
+    ``ARENA_CLIENT_IP_HEADER`` names it here; Zappa overwrites any client-sent header of that
+    name. Elsewhere (``make run``, tests) REMOTE_ADDR is the peer and is used as is.
+    """
+    header = settings.ARENA_CLIENT_IP_HEADER
+    value = request.META.get(header, "") if header else ""
+    return str(value or request.META.get("REMOTE_ADDR") or "unknown")[:64]

@@ -6,6 +6,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
+
+from accounts.models import normalize_username
 
 USERNAME_HELP = "Up to 30 characters: letters, digits and @ . + - _ only."
 
@@ -33,6 +36,9 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean_username(self) -> str:
+        return normalize_username(self.cleaned_data["username"])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         password1, password2 = data.get("password1"), data.get("password2")
@@ -47,8 +53,17 @@ class SignupForm(forms.Form):
         return data
 
 
+class _NoModelFields:
+    def get_field(self, name: str) -> None:
+        raise FieldDoesNotExist(name)
+
+
 class _Candidate:
-    """What the similarity validator compares a new password with."""
+    """What the similarity validator compares a new password with. It names the attribute
+    that matched through ``_meta.get_field`` (a Django model API), which falls back to the
+    attribute's name when the field does not exist."""
+
+    _meta = _NoModelFields()
 
     def __init__(self, username: str, email: str) -> None:
         self.username, self.email = username, email

@@ -18,6 +18,7 @@ quotas use the same items; they move to the account when the guest signs up or l
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.expressions.operand import Path
@@ -36,9 +37,15 @@ def player_pk(player_id: str) -> str:
     return f"PLAYER#{player_id}"
 
 
+def normalize_username(username: str) -> str:
+    """NFKC, as Django's own users: a name typed in fullwidth letters is stored as ASCII."""
+    return unicodedata.normalize("NFKC", username)
+
+
 def username_key(username: str) -> str:
-    """Usernames are unique regardless of case: "Alice" and "alice" are one name."""
-    return username.casefold()
+    """Usernames are unique regardless of case and Unicode width: "Alice", "alice" and "alice"
+    in fullwidth letters are one name."""
+    return normalize_username(username).casefold()
 
 
 def usage_sk(day: dt.date) -> str:

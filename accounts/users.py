@@ -14,6 +14,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from accounts import throttle
 from accounts.models import PROFILE_SK, UserItem, UsernameItem, player_pk, username_key
 from accounts.sessions.dynamodb import SessionStore
 from arena_site.dynamodb import ArenaItem
@@ -26,6 +27,15 @@ class AccountError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class LoginThrottled(AccountError):
+    def __init__(self, retry_after: int) -> None:
+        minutes = (retry_after + 59) // 60
+        super().__init__(
+            f"Too many failed logins; try again in {minutes} minute{'s' if minutes > 1 else ''}."
+        )
+        self.retry_after = retry_after
 
 
 def new_user_id() -> str:
@@ -87,6 +97,20 @@ def user_authenticate(*, username: str, password: str) -> UserItem | None:
     if not password_matches(user, password):
         return None
     user.update(actions=[UserItem.last_login.set(dt.datetime.now(dt.UTC))])
+    return user
+
+
+def user_log_in(*, username: str, password: str, address: str) -> UserItem:
+    """Check a login attempt from ``address`` under the throttle: :class:`LoginThrottled`
+    before any password check while the username or the address is blocked, else the user or
+    :class:`AccountError` (the attempt counted as a failure)."""
+    wait = throttle.attempt(username=username, address=address)
+    if wait is not None:
+        raise LoginThrottled(wait)
+    user = user_authenticate(username=username, password=password)
+    if user is None:
+        raise AccountError("Wrong username or password.")  # the attempt stays counted
+    throttle.succeeded(username=username, address=address)
     return user
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import quotas, throttle, users
-from accounts.access import current_player_id, is_guest
+from accounts.access import client_address, current_player_id, is_guest
 from accounts.auth import current_user, log_in, log_out
 from accounts.forms import LoginForm, MyGamesFilterForm, PasswordChangeForm, SignupForm, sign_cursor
 from accounts.models import UserItem, player_pk
@@ -45,14 +46,20 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("accounts:my_games")
 
 
-def _enter(request: HttpRequest, user: UserItem) -> int:
+def _enter(request: HttpRequest, user: UserItem, greeting: str) -> HttpResponse:
     """Log ``user`` in, bringing along the matches this browser played as a guest."""
     guest = current_player_id(request)
     moved = 0
     if guest is not None and is_guest(guest):
         moved = matches_adopt(guest=guest, user_id=user.user_id, username=user.username)
     log_in(request, user)
-    return moved
+    kept = f" {moved} match{'es' if moved != 1 else ''} from this browser joined your games." if moved else ""
+    messages.success(request, f"{greeting}{kept}")
+    return redirect(_next_url(request))
+
+
+def _form_page(request: HttpRequest, template: str, form: forms.Form, status: int) -> HttpResponse:
+    return render(request, template, {"form": form, "next": _next_url(request)}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,53 +74,30 @@ def signup(request: HttpRequest) -> HttpResponse:
         except users.AccountError as error:
             form.add_error(error.field, error.message)
         else:
-            moved = _enter(request, user)
-            kept = (
-                f" Your {moved} match{'es' if moved != 1 else ''} from this browser are now yours."
-                if moved
-                else ""
-            )
-            messages.success(request, f"Welcome, {user.username}!{kept}")
-            return redirect(_next_url(request))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)}, status=status)
+            return _enter(request, user, f"Welcome, {user.username}!")
+    return _form_page(request, "accounts/signup.html", form, 400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            username, address = form.cleaned_data["username"], request.META.get("REMOTE_ADDR", "unknown")
-            wait = throttle.retry_after(username=username, address=address)
-            if wait is not None:
-                minutes = (wait + 59) // 60
-                form.add_error(
-                    None,
-                    f"Too many failed logins; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
-                )
-                response = render(
-                    request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=429
-                )
-                response["Retry-After"] = str(wait)
-                return response
-            user = users.user_authenticate(username=username, password=form.cleaned_data["password"])
-            if user is None:
-                throttle.record_failure(username=username, address=address)
-                form.add_error(None, "Wrong username or password.")
-            else:
-                throttle.clear_username(username)
-                moved = _enter(request, user)
-                kept = (
-                    f" {moved} match{'es' if moved != 1 else ''} from this browser joined your games."
-                    if moved
-                    else ""
-                )
-                messages.success(request, f"Logged in as {user.username}.{kept}")
-                return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = users.user_log_in(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                address=client_address(request),
+            )
+        except users.LoginThrottled as refused:
+            form.add_error(None, refused.message)
+            response = _form_page(request, "accounts/login.html", form, 429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
+        except users.AccountError as error:
+            form.add_error(None, error.message)
+        else:
+            return _enter(request, user, f"Logged in as {user.username}.")
+    return _form_page(request, "accounts/login.html", form, 400 if request.method == "POST" else 200)
 
 
 @require_POST
@@ -134,15 +118,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = PasswordChangeForm(request.POST or None, username=user.username, email=user.email)
     if request.method == "POST" and form.is_valid():
-        address = request.META.get("REMOTE_ADDR", "unknown")
+        address = client_address(request)
         # Throttled like logins: a borrowed session must not become a password oracle.
-        if throttle.retry_after(username=user.username, address=address) is not None:
+        if throttle.attempt(username=user.username, address=address) is not None:
             form.add_error(None, "Too many wrong passwords; try again later.")
             return render(request, "accounts/password_change.html", {"form": form}, status=429)
         if not users.password_matches(user, form.cleaned_data["old_password"]):
-            throttle.record_failure(username=user.username, address=address)
             form.add_error("old_password", "This is not your current password.")
         else:
+            throttle.succeeded(username=user.username, address=address)
             ended = users.user_set_password(
                 user=user,
                 password=form.cleaned_data["new_password1"],

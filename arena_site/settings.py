@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "arena_site.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,10 +105,15 @@ DYNAMODB_SESSIONS_TABLE_HASH_ATTRIB_NAME = "session_key"
 DYNAMODB_SESSIONS_ALWAYS_CONSISTENT = env_bool("DYNAMODB_SESSIONS_ALWAYS_CONSISTENT", True)
 DYNAMODB_SESSIONS_AWS_REGION_NAME = ARENA_AWS_REGION
 SESSION_COOKIE_AGE = env_int("ARENA_SESSION_AGE_SECONDS", 60 * 60 * 24 * 30, minimum=60)
+# Cookies go over HTTPS only outside local mode (`make run` serves plain http on 127.0.0.1).
+# No script reads a cookie: forms carry the CSRF token in a hidden input and htmx posts those
+# forms, so the CSRF cookie is HttpOnly too. The messages cookie follows the SESSION_* flags.
 SESSION_COOKIE_SECURE = not LOCAL
 CSRF_COOKIE_SECURE = not LOCAL
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 # Messages ride in a cookie so that showing them never costs a session read.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 CSRF_FAILURE_VIEW = "arena_site.views.csrf_failure"
@@ -124,6 +130,9 @@ LOGIN_URL = "accounts:login"
 # Failed logins allowed per username and per client address within the window (then 429).
 ARENA_LOGIN_MAX_FAILURES = env_int("ARENA_LOGIN_MAX_FAILURES", 5, minimum=1)
 ARENA_LOGIN_WINDOW_SECONDS = env_int("ARENA_LOGIN_WINDOW_SECONDS", 15 * 60, minimum=60)
+# The request header (as a META key) that carries the client's address set by API Gateway,
+# e.g. HTTP_X_ARENA_SOURCE_IP (see accounts.access.client_address); empty: REMOTE_ADDR.
+ARENA_CLIENT_IP_HEADER = env_str("ARENA_CLIENT_IP_HEADER")
 # Daily quotas that protect the operator's API budget (UTC days); 0 means unlimited.
 # LLM matches started per day, and dollars their LLM calls may spend per day, per account
 # and per guest browser.
@@ -172,9 +181,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Security --------------------------------------------------------------------------
+# Deployed stages are HTTPS only. Locally there is no TLS: no redirect, and no HSTS (a browser
+# would remember it for 127.0.0.1 and refuse plain http there for a year).
+SECURE_SSL_REDIRECT = env_bool("ARENA_SSL_REDIRECT", not LOCAL)
+# API Gateway terminates TLS, so the Lambda itself only ever sees plain requests; API Gateway
+# puts the client's scheme in X-Forwarded-Proto, which tells Django the request was secure.
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None if LOCAL else ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("ARENA_HSTS_SECONDS", 0 if LOCAL else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content-Security-Policy (no inline scripts or styles) comes from arena_site.security.
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -233,6 +233,13 @@ class PlayerMatchItem(ArenaItem, discriminator="player_match"):
     def seats(self) -> list[PlayerSpec]:
         return seats_of(cast(list[str], self.players), self.owner, self.owner_name)
 
+    @property
+    def outcome_label(self) -> str | None:
+        return OUTCOME_LABELS.get(self.outcome or "")
+
+
+OUTCOME_LABELS = {"won": "you won", "lost": "you lost", "drawn": "a draw", "aborted": "aborted"}
+
 
 def seats_of(players: list[str], owner: str, owner_name: str | None) -> list[PlayerSpec]:
     """Who plays each seat; the owner's seats carry the owner's name for labels."""

@@ -126,6 +126,7 @@ def browser_page(live_server_url):
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
+    blocked: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -143,8 +144,11 @@ def browser_page(live_server_url):
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # Chromium reports what the Content-Security-Policy blocked as console messages.
+        page.on("console", lambda msg: "Content Security Policy" in msg.text and blocked.append(msg.text))
         try:
             yield page
         finally:
             browser.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert blocked == [], f"Blocked by the Content-Security-Policy: {blocked}"

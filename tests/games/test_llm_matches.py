@@ -133,6 +133,16 @@ def test_the_full_transcript_is_available_on_demand(dynamodb, providers, player)
     assert player.client.get(f"/matches/{match_id}/transcripts/LOG%2300001%23nope").status_code == 404
 
 
+def test_the_transcript_shows_a_reply_with_markup_as_text(dynamodb, providers, player):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    providers.script(RESPONSES, gpt(f"{payload} Final answer: e4", reasoning=[payload]))
+    match_id = player.create_match(white=GPT, black="human")
+    log = load_match(match_id).plies[0].detail["log"]
+    html = player.client.get(f"/matches/{match_id}/transcripts/{quote(log, safe='')}").content.decode()
+    assert payload not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
 def test_a_model_that_never_finds_a_legal_move_forfeits(dynamodb, providers):
     providers.script(RESPONSES, *[gpt("Final answer: Ke2") for _ in range(2)])
     options = LLMOptions(attempts=2)
