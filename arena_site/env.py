@@ -88,3 +88,25 @@ def env_mapping(name: str) -> dict[str, str]:
             raise ImproperlyConfigured(f"{name}: {item!r} is not NAME=value")
         result[key.strip()] = value.strip()
     return result
+
+
+def read_secret(source: str, *, region: str) -> str | None:
+    """Read ``ssm:/name`` or ``secretsmanager:id[#json-field]`` from AWS, uncached.
+
+    Used for ARENA_SECRETS: settings (ARENA_SECRET_KEY, at start-up) and llm.credentials (API
+    keys, in the task that needs them). An unknown kind is a configuration error.
+    """
+    kind, _, ref = source.partition(":")
+    if kind not in ("ssm", "secretsmanager") or not ref:
+        raise ImproperlyConfigured(f"{source!r}: a secret source is ssm:/name or secretsmanager:id[#field]")
+    # boto3 is imported here, only where a secret is read from AWS.
+    import boto3
+
+    if kind == "ssm":
+        response = boto3.client("ssm", region_name=region).get_parameter(Name=ref, WithDecryption=True)
+        return str(response["Parameter"]["Value"])
+    secret_id, _, field = ref.partition("#")
+    text = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)[
+        "SecretString"
+    ]
+    return str(json.loads(text)[field]) if field else str(text)

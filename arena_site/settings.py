@@ -21,6 +21,7 @@ from arena_site.env import (
     env_list,
     env_mapping,
     env_str,
+    read_secret,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,7 +32,16 @@ ON_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 DEBUG = env_bool("ARENA_DEBUG", ARENA_ENV == "local")
 
+ARENA_AWS_REGION = env_str("ARENA_AWS_REGION", os.environ.get("AWS_REGION", "us-east-1"))
+# Secrets read from AWS instead of the environment (on Lambda), once per process:
+#   ARENA_SECRET_KEY=ssm:/arena/prod/secret-key,OPENAI_API_KEY=ssm:/arena/prod/openai-api-key,
+#   ANTHROPIC_API_KEY=secretsmanager:arena/prod/anthropic
+ARENA_SECRETS = env_mapping("ARENA_SECRETS")
+
 SECRET_KEY = env_str("ARENA_SECRET_KEY")
+if not SECRET_KEY and "ARENA_SECRET_KEY" in ARENA_SECRETS:
+    # One SSM/Secrets Manager call at cold start, before the first request.
+    SECRET_KEY = read_secret(ARENA_SECRETS["ARENA_SECRET_KEY"], region=ARENA_AWS_REGION) or ""
 if not SECRET_KEY:
     if not LOCAL:
         raise ImproperlyConfigured("ARENA_SECRET_KEY must be set outside local mode")
@@ -55,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "arena_site.security.ContentSecurityPolicyMiddleware",
+    "arena_site.logs.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,7 +97,6 @@ DATABASES: dict[str, dict[str, str]] = {}
 
 # --- DynamoDB --------------------------------------------------------------------------
 ARENA_STAGE = env_str("ARENA_STAGE", ARENA_ENV) or ARENA_ENV
-ARENA_AWS_REGION = env_str("ARENA_AWS_REGION", os.environ.get("AWS_REGION", "us-east-1"))
 # Local mode talks to the embedded DynamoDB that `make run` starts; dev/prod talk to AWS
 # unless an endpoint is given (moto in deploy rehearsals, DynamoDB Local, ...).
 ARENA_DYNAMODB_URL = (
@@ -158,10 +168,8 @@ ARENA_POLL_SECONDS = env_float("ARENA_POLL_SECONDS", 1.0, minimum=0.2)
 STOCKFISH_PATH = env_str("STOCKFISH_PATH")
 
 # --- LLM players -------------------------------------------------------------------------
-# Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY (and each endpoint's api_key_env). On
-# Lambda, ARENA_SECRETS names where to read them instead, once per process:
-#   OPENAI_API_KEY=ssm:/arena/prod/openai-api-key,ANTHROPIC_API_KEY=secretsmanager:arena/prod/anthropic
-ARENA_SECRETS = env_mapping("ARENA_SECRETS")
+# Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY (and each endpoint's api_key_env), or from
+# ARENA_SECRETS (above), read in the task that needs them.
 # OpenAI-compatible servers, e.g.
 #   [{"name": "ollama", "base_url": "http://127.0.0.1:11434/v1", "api_key_env": null,
 #     "models": [{"id": "llama3.1:8b", "name": "Llama 3.1 8B", "input": 0, "output": 0}]}]
@@ -176,9 +184,35 @@ ARENA_LLM_PAUSE_SECONDS = env_int("ARENA_LLM_PAUSE_SECONDS", 60, minimum=1)
 ARENA_LLM_MAX_PAUSES = env_int("ARENA_LLM_MAX_PAUSES", 3, minimum=0)
 
 # --- Static files ----------------------------------------------------------------------
+# Locally (and in tests) Django serves /static/ from the source folders. A deployed stage
+# serves them from CloudFront: `make static STAGE=<stage>` uploads them with hashed names to
+# the stage's bucket and writes the manifest to ARENA_STATIC_MANIFEST_DIR/<stage>.json, which
+# is packaged with the app, so rendering {% static %} never reads S3 (arena_site/storage.py).
 STATIC_URL = env_str("ARENA_STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+ARENA_STATIC_BUCKET = env_str("ARENA_STATIC_BUCKET")
+ARENA_STATIC_MANIFEST_DIR = BASE_DIR / "arena_site" / "static_manifest"
+STORAGES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if ARENA_STATIC_BUCKET:
+    # The storage builds URLs as https://<custom_domain>/static/<hashed name> (its location
+    # is "static"), so STATIC_URL, which the Content-Security-Policy allows, must say the same.
+    _scheme, _, _static_rest = STATIC_URL.partition("://")
+    _static_host, _, _static_path = _static_rest.partition("/")
+    if _scheme != "https" or not _static_host or _static_path != "static/":
+        raise ImproperlyConfigured(
+            "ARENA_STATIC_BUCKET needs ARENA_STATIC_URL=https://<CloudFront domain>/static/ "
+            "(both are printed by `make static STAGE=<stage>`)"
+        )
+    # Serving only: URLs from the packaged manifest, no boto3 (arena_site.static_urls). The
+    # upload side (arena_site.storage.StaticFilesS3Storage) is used by deploy_static alone.
+    STORAGES["staticfiles"] = {
+        "BACKEND": "arena_site.static_urls.PackagedManifestStorage",
+        "OPTIONS": {"manifest_path": ARENA_STATIC_MANIFEST_DIR / f"{ARENA_STAGE}.json"},
+    }
 
 # --- Security --------------------------------------------------------------------------
 # Deployed stages are HTTPS only. Locally there is no TLS: no redirect, and no HSTS (a browser
@@ -202,11 +236,16 @@ USE_I18N = False
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# JSON lines with request and match ids on deployed stages (CloudWatch), plain text locally.
+ARENA_LOG_FORMAT = env_choice("ARENA_LOG_FORMAT", "plain" if LOCAL else "json", {"plain", "json"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "arena_site.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": ARENA_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("ARENA_LOG_LEVEL", "INFO")},
     "loggers": {
         name: {"level": "WARNING"}

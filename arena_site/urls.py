@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from arena_site.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("games.urls")),
     path("", include("accounts.urls")),
 ]

@@ -17,6 +17,7 @@ import time
 import chess
 from django.conf import settings
 
+from arena_site.logs import match_context
 from arena_site.tasks import enqueue
 from games import bots
 from games.models import (
@@ -51,6 +52,11 @@ def choose_bot_move(seat: PlayerSpec, board: chess.Board) -> chess.Move:
 
 def advance(match_id: str) -> bool:
     """Play one bot ply of ``match_id``; return whether anything was stored."""
+    with match_context(match_id):
+        return _advance(match_id)
+
+
+def _advance(match_id: str) -> bool:
     token = secrets.token_hex(8)
     meta = claim_lease(match_id, token=token, now=time.time(), seconds=settings.ARENA_LEASE_SECONDS)
     if meta is None:

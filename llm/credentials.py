@@ -6,12 +6,13 @@ and availability checks (for the new-match form) never call AWS.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
+from arena_site.env import read_secret
 from llm.catalog import ANTHROPIC, OPENAI, endpoints
 from llm.types import ErrorKind, ProviderError
 
@@ -63,23 +64,10 @@ def get_secret(name: str) -> str | None:
 
 def fetch_secret(source: str) -> str | None:
     """Read ``ssm:/name`` or ``secretsmanager:id[#field]`` from AWS (not cached)."""
-    # boto3 is imported here, in the task that needs the key, not at web start-up.
-    import boto3
-
-    kind, _, ref = source.partition(":")
-    region = settings.ARENA_AWS_REGION
-    if kind == "ssm":
-        response = boto3.client("ssm", region_name=region).get_parameter(Name=ref, WithDecryption=True)
-        return str(response["Parameter"]["Value"])
-    if kind == "secretsmanager":
-        secret_id, _, field = ref.partition("#")
-        text = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)[
-            "SecretString"
-        ]
-        return str(json.loads(text)[field]) if field else str(text)
-    raise ProviderError(
-        ErrorKind.NO_CREDENTIALS, f"ARENA_SECRETS: unknown source kind {kind!r} (use ssm: or secretsmanager:)"
-    )
+    try:
+        return read_secret(source, region=settings.ARENA_AWS_REGION)
+    except ImproperlyConfigured as exc:
+        raise ProviderError(ErrorKind.NO_CREDENTIALS, f"ARENA_SECRETS: {exc}") from None
 
 
 def forget_cached_secrets() -> None:
