@@ -51,8 +51,9 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(STAMP)
+bench: $(STAMP) $(DEPLOY_STAMP)
 	$(PY) bench/requests_and_timings.py
+	$(PY) bench/lambda_package.py
 
 # Static files of a deployed stage (S3 + CloudFront), with its AWS credentials: make static STAGE=dev.
 # Settings insist on a secret key and allowed hosts outside local mode; deploy_static serves
