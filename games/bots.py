@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 
 import chess
-import chess.engine
 from django.conf import settings
 
 ENGINE_LEVELS: dict[int, str] = {1: "Beginner", 2: "Casual", 3: "Club", 4: "Strong"}
@@ -614,6 +613,9 @@ def stockfish_move(
             )
     elif not _is_executable(path):
         raise BotUnavailableError(f"Stockfish was not found at {path!r}.")
+    # Lazy, for cold start: chess.engine (asyncio subprocess machinery) serves Stockfish only.
+    import chess.engine
+
     try:
         engine = chess.engine.SimpleEngine.popen_uci(path)
     except (OSError, chess.engine.EngineError) as error:

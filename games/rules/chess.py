@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import chess
-import chess.pgn
 
 STARTING_FEN = chess.STARTING_FEN
 
@@ -415,6 +414,9 @@ class ChessGame:
         return board
 
     def to_pgn(self, headers: Mapping[str, str], outcome: Outcome | None) -> str:
+        # Lazy, for cold start: only the PGN download needs the PGN machinery.
+        import chess.pgn
+
         game = chess.pgn.Game()
         for key, value in headers.items():
             game.headers[key] = value

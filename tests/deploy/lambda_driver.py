@@ -185,4 +185,13 @@ report["modules_from_outside"] = sorted(
     }
 )
 report["llm_sdks_loaded"] = [name for name in ("openai", "anthropic") if name in sys.modules]
+# A task does need them: they must import from the trimmed package (httpx2 reads its own
+# dist-info metadata, so trimming those would break every LLM turn but no page).
+report["llm_sdks_importable"] = []
+for sdk in ("openai", "anthropic"):
+    try:
+        __import__(sdk)
+        report["llm_sdks_importable"].append(sdk)
+    except Exception as exc:  # report, do not crash the driver
+        report.setdefault("llm_sdk_errors", []).append(f"{sdk}: {exc!r}")
 print("REPORT " + json.dumps(report))

@@ -269,6 +269,7 @@ def test_the_package_runs_on_its_own_and_web_requests_load_no_llm_sdk(rehearsal)
     report = _report(rehearsal)
     assert report["modules_from_outside"] == []
     assert report["llm_sdks_loaded"] == []
+    assert report["llm_sdks_importable"] == ["openai", "anthropic"], report.get("llm_sdk_errors")
     with zipfile.ZipFile(rehearsal["package"]) as archive:
         names = archive.namelist()
     assert "zappa_settings.py" in names
