@@ -27,6 +27,7 @@ def current_player_id(request: HttpRequest) -> str | None:
 
 
 GUEST_PREFIX = "guest-"
+GUEST_NAME = "Guest"  # how a player without an account is shown
 
 
 def is_guest(player_id: str) -> bool:

@@ -34,6 +34,11 @@ def current_user(request: HttpRequest) -> SessionUser | None:
         return None
 
 
+def current_username(request: HttpRequest) -> str | None:
+    user = current_user(request)
+    return user.username if user else None
+
+
 def log_in(request: HttpRequest, user: UserItem) -> None:
     request.session.cycle_key()
     request.session[SESSION_USER_KEY] = {

@@ -116,8 +116,11 @@ class UsageItem(ArenaItem, discriminator="usage"):
     calls = NumberAttribute(default=0)
     expires_at = NumberAttribute(null=True)
 
+    def counts(self) -> dict[str, float]:
+        return {name: float(getattr(self, name) or 0) for name in USAGE_COUNTERS}
 
-_USAGE_COUNTERS = ("llm_matches", "dollars", "tokens", "calls")
+
+USAGE_COUNTERS = ("llm_matches", "dollars", "tokens", "calls")
 
 
 class ThrottleItem(ArenaItem, discriminator="throttle"):
@@ -133,7 +136,7 @@ def counter_adds(counts: dict[str, float]) -> list[Action]:
     """ADD actions for ``{counter name: amount}`` (zero amounts are left out)."""
     actions: list[Action] = []
     for name, amount in counts.items():
-        if name not in COUNTERS and name not in _USAGE_COUNTERS:
+        if name not in COUNTERS and name not in USAGE_COUNTERS:
             raise ValueError(f"{name!r} is not a counter name")
         if amount:
             actions.append(Path(name).add(round(amount, 8) if isinstance(amount, float) else amount))

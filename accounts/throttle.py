@@ -12,12 +12,11 @@ DynamoDB's TTL (and are ignored on read once expired, since DynamoDB deletes lat
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from django.conf import settings
-from pynamodb.exceptions import PutError, UpdateError
 
 from accounts.models import ThrottleItem, username_key
+from arena_site.dynamodb import condition_held
 
 WINDOW_SK = "WINDOW"
 
@@ -74,7 +73,7 @@ def _take(pk: str, now: float) -> int | None:
     cutoff = now - window
     for _ in range(3):
         # The usual case: one more attempt in a window that is open and not full.
-        if _condition_held(
+        if condition_held(
             lambda: ThrottleItem(pk, WINDOW_SK).update(
                 actions=[ThrottleItem.failures.add(1)],
                 condition=(ThrottleItem.first_at > cutoff) & (ThrottleItem.failures < limit),
@@ -82,7 +81,7 @@ def _take(pk: str, now: float) -> int | None:
         ):
             return None
         # No window, or an old one: start a new one, unless a racing request just did.
-        if _condition_held(
+        if condition_held(
             lambda: ThrottleItem(
                 pk, WINDOW_SK, failures=1, first_at=now, expires_at=int(now + window) + 1
             ).save(condition=ThrottleItem.pk.does_not_exist() | (ThrottleItem.first_at <= cutoff))
@@ -99,18 +98,8 @@ def _take(pk: str, now: float) -> int | None:
 
 
 def _give_back(pk: str) -> None:
-    _condition_held(
+    condition_held(
         lambda: ThrottleItem(pk, WINDOW_SK).update(
             actions=[ThrottleItem.failures.add(-1)], condition=ThrottleItem.failures > 0
         )
     )
-
-
-def _condition_held(write: Callable[[], object]) -> bool:
-    try:
-        write()
-    except (PutError, UpdateError) as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from django.contrib.auth.hashers import check_password, make_password
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from accounts import throttle
 from accounts.models import PROFILE_SK, UserItem, UsernameItem, player_pk, username_key
 from accounts.sessions.dynamodb import SessionStore
-from arena_site.dynamodb import ArenaItem
+from arena_site.dynamodb import ArenaItem, transact, transaction_lost
 
 GUARD_SK = "GUARD"
 
@@ -77,12 +77,12 @@ def user_create(
     )
     guard = UsernameItem(f"USERNAME#{username_key(username)}", GUARD_SK, user_id=user_id)
     try:
-        with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
-            tx.save(guard, condition=ArenaItem.pk.does_not_exist())
-            tx.save(user, condition=ArenaItem.pk.does_not_exist())
+        transact(
+            puts=[(guard, ArenaItem.pk.does_not_exist()), (user, ArenaItem.pk.does_not_exist())],
+            updates=[],
+        )
     except TransactWriteError as exc:
-        codes = [reason.code for reason in exc.cancellation_reasons if reason is not None]
-        if "ConditionalCheckFailed" in codes:
+        if transaction_lost(exc):
             raise AccountError("That username is taken; choose another.", field="username") from None
         raise
     return user
@@ -101,15 +101,43 @@ def user_authenticate(*, username: str, password: str) -> UserItem | None:
 
 
 def user_log_in(*, username: str, password: str, address: str) -> UserItem:
-    """Check a login attempt from ``address`` under the throttle: :class:`LoginThrottled`
-    before any password check while the username or the address is blocked, else the user or
-    :class:`AccountError` (the attempt counted as a failure)."""
+    """A login attempt from ``address``: the user, or :class:`LoginThrottled` (before any
+    password check) or :class:`AccountError`."""
+    return _throttled(
+        username=username,
+        address=address,
+        check=lambda: user_authenticate(username=username, password=password),
+        wrong=AccountError("Wrong username or password."),
+    )
+
+
+def user_change_password(
+    *, user: UserItem, old_password: str, new_password: str, address: str, keep_session: str | None
+) -> int:
+    """Change a password, given the current one, under the same throttle as logins (a
+    borrowed session must not become a password oracle). Returns how many other sessions
+    were ended (see :func:`user_set_password`)."""
+    _throttled(
+        username=user.username,
+        address=address,
+        check=lambda: user if password_matches(user, old_password) else None,
+        wrong=AccountError("This is not your current password.", field="old_password"),
+    )
+    return user_set_password(user=user, password=new_password, keep_session=keep_session)
+
+
+def _throttled(
+    *, username: str, address: str, check: Callable[[], UserItem | None], wrong: AccountError
+) -> UserItem:
+    """Run a password ``check`` under the login throttle: :class:`LoginThrottled` while the
+    username or the address is blocked, ``wrong`` (the attempt stays counted) when the check
+    fails, and the attempt given back when it succeeds."""
     wait = throttle.attempt(username=username, address=address)
     if wait is not None:
         raise LoginThrottled(wait)
-    user = user_authenticate(username=username, password=password)
+    user = check()
     if user is None:
-        raise AccountError("Wrong username or password.")  # the attempt stays counted
+        raise wrong
     throttle.succeeded(username=username, address=address)
     return user
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import quotas, throttle, users
+from accounts import quotas, users
 from accounts.access import client_address, current_player_id, is_guest
 from accounts.auth import current_user, log_in, log_out
 from accounts.forms import LoginForm, MyGamesFilterForm, PasswordChangeForm, SignupForm, sign_cursor
@@ -118,20 +118,20 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = PasswordChangeForm(request.POST or None, username=user.username, email=user.email)
     if request.method == "POST" and form.is_valid():
-        address = client_address(request)
-        # Throttled like logins: a borrowed session must not become a password oracle.
-        if throttle.attempt(username=user.username, address=address) is not None:
-            form.add_error(None, "Too many wrong passwords; try again later.")
-            return render(request, "accounts/password_change.html", {"form": form}, status=429)
-        if not users.password_matches(user, form.cleaned_data["old_password"]):
-            form.add_error("old_password", "This is not your current password.")
-        else:
-            throttle.succeeded(username=user.username, address=address)
-            ended = users.user_set_password(
+        try:
+            ended = users.user_change_password(
                 user=user,
-                password=form.cleaned_data["new_password1"],
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+                address=client_address(request),
                 keep_session=request.session.session_key,
             )
+        except users.LoginThrottled:
+            form.add_error(None, "Too many wrong passwords; try again later.")
+            return render(request, "accounts/password_change.html", {"form": form}, status=429)
+        except users.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
             # A fresh key for this session too: whoever held the old one is out as well.
             request.session.cycle_key()
             others = (

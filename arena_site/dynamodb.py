@@ -7,11 +7,17 @@ items are told apart by ``pk``/``sk`` prefixes and a ``kind`` discriminator, so 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 
 class ConnectionMeta:
@@ -48,3 +54,44 @@ class ArenaItem(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     listing = ListingIndex()
+
+
+# --- conditional writes, shared by every app ------------------------------------------------
+# What a transaction is made of: (item, its condition), and (item, update actions, condition).
+Put = tuple[ArenaItem, Condition | None]
+Update = tuple[ArenaItem, list[Action], Condition | None]
+
+
+def transact(*, puts: list[Put], updates: list[Update], deletes: Iterable[ArenaItem] = ()) -> None:
+    """All of it or nothing: one TransactWriteItems on the application table.
+
+    PynamoDB sends (and DynamoDB reports cancellation reasons in) this order: deletes, puts,
+    updates, whatever the order of the calls.
+    """
+    with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
+        for item in deletes:
+            tx.delete(item)
+        for item, condition in puts:
+            tx.save(item, condition=condition)
+        for item, actions, condition in updates:
+            tx.update(item, actions=actions, condition=condition)
+
+
+def transaction_lost(exc: TransactWriteError) -> bool:
+    """Whether a transaction was cancelled because a condition did not hold (a lost race, a
+    taken name), rather than for throttling or a bad request, which must not read as one."""
+    return any(
+        reason is not None and reason.code == "ConditionalCheckFailed" for reason in exc.cancellation_reasons
+    )
+
+
+def condition_held(write: Callable[[], object]) -> bool:
+    """Run one conditional write (a put, update or delete); False when its condition did not
+    hold, any other failure raised."""
+    try:
+        write()
+    except (PutError, UpdateError, DeleteError) as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True

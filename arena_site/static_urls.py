@@ -17,13 +17,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 
 
-class PackagedManifestStorage(ManifestStaticFilesStorage):
-    """``url("css/arena.css")`` → ``<STATIC_URL>css/arena.0a1b2c3d4e5f.css``, from the manifest
-    file ``manifest_path`` that `make static` wrote and the package carries."""
+class PackagedManifestMixin:
+    """For Django's manifest storages: the manifest is the file ``manifest_path`` (which
+    `make static` writes and the package carries), not a file in the storage itself.
+    ``manifest_required=False`` is for the run that writes it (deploy_static)."""
 
-    def __init__(self, *, manifest_path: str | Path, **options: Any) -> None:
+    manifest_name: str
+
+    def __init__(self, *, manifest_path: str | Path, manifest_required: bool = True, **options: Any) -> None:
         path = Path(manifest_path)
-        if not path.is_file():
+        if manifest_required and not path.is_file():
             # Without it, every page would fail on its first {% static %} with a
             # "Missing staticfiles manifest entry" error that names no file.
             raise ImproperlyConfigured(
@@ -31,4 +34,9 @@ class PackagedManifestStorage(ManifestStaticFilesStorage):
                 "before packaging the app (zappa deploy/update)."
             )
         self.manifest_name = path.name
-        super().__init__(manifest_storage=FileSystemStorage(location=path.parent), **options)
+        super().__init__(manifest_storage=FileSystemStorage(location=path.parent), **options)  # type: ignore[call-arg]
+
+
+class PackagedManifestStorage(PackagedManifestMixin, ManifestStaticFilesStorage):
+    """``url("css/arena.css")`` → ``<STATIC_URL>css/arena.0a1b2c3d4e5f.css``, from the
+    packaged manifest: no boto3, no S3."""

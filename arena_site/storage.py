@@ -2,25 +2,22 @@
 
 `manage.py deploy_static` (``make static STAGE=<stage>``) uploads them with collectstatic
 through this storage and writes the manifest (original name → hashed name) to a file that is
-packaged with the app. A Lambda reads that file once, at its first ``{% static %}``, and then
-builds every URL from the CloudFront host by string formatting: no manifest download from S3 at
-cold start, no boto3 client, no request to AWS while a page renders.
-
-This module imports boto3 (django-storages' S3 backend does so at import time), so settings
-only name it; it is imported when the first page is rendered.
+packaged with the app. Pages never use this module: they build URLs from that file with
+arena_site.static_urls.PackagedManifestStorage, since this one imports boto3 (django-storages'
+S3 backend does so at import time).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import S3Storage
+
+from arena_site.static_urls import PackagedManifestMixin
 
 # Django's hashed names: "<root>.<first 12 hex digits of the MD5>.<ext>" (css/arena.0a1b2c3d4e5f.css).
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}(\.[^./]+)?$")
@@ -33,31 +30,22 @@ SHORT_LIVED = "public, max-age=300"
 S3_MANIFEST_NAME = "staticfiles.json"
 
 
-class StaticFilesS3Storage(ManifestFilesMixin, S3Storage):
+class StaticFilesS3Storage(PackagedManifestMixin, ManifestFilesMixin, S3Storage):
     """S3 storage with hashed names whose manifest lives in a local file (``manifest_path``).
 
     ``custom_domain`` must be set (the CloudFront host): with it, django-storages' ``url()``
     formats the URL itself; without it, it would create a boto3 client to presign one.
     """
 
-    # Defaults shared by settings (serving) and deploy_static (uploading); django-storages
-    # uses class attributes before its AWS_* settings.
+    # Defaults for deploy_static's upload; django-storages uses class attributes before its
+    # AWS_* settings.
     location = "static"
     querystring_auth = False
     default_acl = None  # the bucket enforces its owner: ACLs are disabled
     file_overwrite = True
 
-    def __init__(self, *, manifest_path: str | Path, manifest_required: bool = True, **options: Any) -> None:
-        path = Path(manifest_path)
-        if manifest_required and not path.is_file():
-            # Without it, every page would fail on its first {% static %} with a
-            # "Missing staticfiles manifest entry" error that names no file.
-            raise ImproperlyConfigured(
-                f"The static files manifest {path} is missing: run `make static STAGE=<stage>` "
-                "before packaging the app (zappa deploy/update)."
-            )
-        self.manifest_name = path.name
-        super().__init__(manifest_storage=FileSystemStorage(location=path.parent), **options)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
         if not self.custom_domain:
             raise ImproperlyConfigured("StaticFilesS3Storage needs custom_domain (the CloudFront host)")
 

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,12 +23,10 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
-from accounts.access import is_guest
+from accounts.access import GUEST_NAME, is_guest
 from accounts.models import (
     PROFILE_SK,
     SIDES,
@@ -41,7 +38,7 @@ from accounts.models import (
     player_pk,
     usage_sk,
 )
-from arena_site.dynamodb import ArenaItem
+from arena_site.dynamodb import ArenaItem, Put, Update, condition_held, transact, transaction_lost
 from games.players import HUMAN, PlayerSpec
 from games.rules.chess import ChessGame, Outcome, PlyRecord, color_name
 
@@ -145,6 +142,13 @@ class MatchItem(ArenaItem, discriminator="match"):
     def has_llm(self) -> bool:
         return self.llm_options is not None
 
+    @property
+    def open_sides(self) -> list[str]:
+        """The seats still waiting for an invited person, while the match is not over."""
+        if not self.is_running:
+            return []
+        return [side for side, seat in zip(SIDES, self.seats, strict=True) if seat.is_open]
+
     def participants(self) -> dict[str, list[str]]:
         """Every person with a stake in the match: {player id: the sides they play}. The owner
         is always one (with no side when bots or models play both)."""
@@ -244,7 +248,7 @@ OUTCOME_LABELS = {"won": "you won", "lost": "you lost", "drawn": "a draw", "abor
 def seats_of(players: list[str], owner: str, owner_name: str | None) -> list[PlayerSpec]:
     """Who plays each seat; the owner's seats carry the owner's name for labels."""
     seats = [PlayerSpec.from_ref(ref) for ref in players]
-    name = owner_name or ("Guest" if is_guest(owner) else None)
+    name = owner_name or (GUEST_NAME if is_guest(owner) else None)
     return [dataclasses.replace(s, name=name) if s.kind == HUMAN else s for s in seats]
 
 
@@ -442,7 +446,7 @@ def insert_match(
             condition = spent_ok if condition is None else condition & spent_ok
         updates.append(_usage_update(owner, now.date(), {"llm_matches": 1}, condition))
     try:
-        _write(
+        transact(
             puts=[
                 (meta, ArenaItem.pk.does_not_exist()),
                 (_membership(meta, {}, owner, meta.participants()[owner]), None),
@@ -459,21 +463,6 @@ def insert_match(
 
 
 # --- what a match change does to its players' items -----------------------------------------
-Update = tuple[ArenaItem, list[Action], Condition | None]
-Put = tuple[ArenaItem, Condition | None]
-
-
-def _write(*, puts: list[Put], updates: list[Update], deletes: Iterable[ArenaItem] = ()) -> None:
-    """All of it or nothing: one TransactWriteItems."""
-    with TransactWrite(connection=ArenaItem._get_connection().connection) as tx:
-        for item in deletes:
-            tx.delete(item)
-        for item, condition in puts:
-            tx.save(item, condition=condition)
-        for item, actions, condition in updates:
-            tx.update(item, actions=actions, condition=condition)
-
-
 def _stats_update(player_id: str, counts: dict[str, float]) -> Update:
     item = PlayerStatsItem(player_pk(player_id), STATS_SK)
     return item, [ArenaItem.kind.set(PlayerStatsItem), *counter_adds(counts)], None
@@ -637,13 +626,12 @@ def _commit(
             raise conflict
     else:
         try:
-            _write(
+            transact(
                 puts=[(item, ArenaItem.sk.does_not_exist()) for item in puts] + player_puts,
                 updates=[(meta, _actions(changes), condition), *player_updates],
             )
         except TransactWriteError as exc:
-            reasons = [reason.code for reason in exc.cancellation_reasons if reason is not None]
-            if "ConditionalCheckFailed" not in reasons:
+            if not transaction_lost(exc):
                 raise  # throttling, validation ...: not a lost race, must not read as one
             raise conflict from exc
     _mirror(meta, changes)
@@ -745,13 +733,7 @@ def commit_resume(meta: MatchItem) -> None:
 def _update_if(item: MatchItem, actions: list[Any], condition: Condition) -> bool:
     """One conditional UpdateItem on ``item`` (refreshed from the answer); False when the
     condition did not hold, any other failure raised."""
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return condition_held(lambda: item.update(actions=actions, condition=condition))
 
 
 def claim_lease(match_id: str, *, token: str, now: float, seconds: float) -> MatchItem | None:
@@ -799,7 +781,7 @@ def commit_reassign(meta: MatchItem, entry: PlayerMatchItem, *, to_player: str, 
     if meta.owner == old:
         changes.update(owner=to_player, owner_name=to_name)
     refs = [
-        PlayerSpec.person(to_player, to_name or "Guest").to_ref() if seat.player == old else seat.to_ref()
+        PlayerSpec.person(to_player, to_name or GUEST_NAME).to_ref() if seat.player == old else seat.to_ref()
         for seat in (PlayerSpec.from_ref(ref) for ref in cast(list[str], meta.players))
     ]
     if refs != meta.players:
@@ -807,15 +789,15 @@ def commit_reassign(meta: MatchItem, entry: PlayerMatchItem, *, to_player: str, 
     sides = meta.participants().get(old, [])
     new_entry = _membership(meta, changes, to_player, sides)
     try:
-        _write(
+        transact(
             deletes=[entry],
             puts=[(new_entry, None)],
             updates=[(meta, _actions(changes), MatchItem.version == meta.version)],
         )
     except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in [r.code for r in exc.cancellation_reasons if r is not None]:
-            raise ConflictError(f"match {meta.match_id} changed before the write") from exc
-        raise
+        if not transaction_lost(exc):
+            raise
+        raise ConflictError(f"match {meta.match_id} changed before the write") from exc
     _mirror(meta, changes)
 
 
@@ -823,7 +805,8 @@ def merge_player_counters(from_player: str, to_player: str) -> None:
     """Add one player's counters and today's usage to another's, and delete them: one
     transaction, so nothing is counted twice or lost."""
     day_sk = usage_sk(now_utc().date())
-    items = {item.sk: item for item in player_items(from_player) if item.sk in (STATS_SK, day_sk)}
+    keys = [(player_pk(from_player), sk) for sk in (STATS_SK, day_sk)]
+    items = {item.sk: item for item in ArenaItem.batch_get(keys, consistent_read=True)}
     if not items:
         return
     updates: list[Update] = []
@@ -832,8 +815,5 @@ def merge_player_counters(from_player: str, to_player: str) -> None:
         updates.append(_stats_update(to_player, stats.counts()))
     usage = items.get(day_sk)
     if isinstance(usage, UsageItem):
-        counts = {
-            name: float(getattr(usage, name) or 0) for name in ("llm_matches", "dollars", "tokens", "calls")
-        }
-        updates.append(_usage_update(to_player, now_utc().date(), counts))
-    _write(puts=[], updates=updates, deletes=list(items.values()))
+        updates.append(_usage_update(to_player, now_utc().date(), usage.counts()))
+    transact(puts=[], updates=updates, deletes=list(items.values()))

@@ -13,7 +13,7 @@ import chess
 from django.utils.safestring import SafeString
 
 from games.board import board_svg
-from games.models import AWAITING_BOT, SIDES, STATUS_RUNNING, LoadedMatch, MatchItem, PlyItem, TurnItem
+from games.models import AWAITING_BOT, STATUS_RUNNING, LoadedMatch, MatchItem, PlyItem, TurnItem
 from games.players import PlayerSpec
 from games.rules.chess import Termination
 from games.services import human_sides
@@ -118,10 +118,7 @@ def build_page(loaded: LoadedMatch, *, player_id: str | None, ply: int | None = 
         llm_turns=_llm_turns(plies, loaded.turns, shown, live=shown == total),
         totals=_totals(meta),
         notice=_notice(meta),
-        open_side=next(
-            (side for side, seat in zip(SIDES, meta.seats, strict=True) if seat.is_open and meta.is_running),
-            None,
-        ),
+        open_side=next(iter(meta.open_sides), None),
         participant=player_id is not None and player_id in meta.participants(),
         is_owner=player_id is not None and player_id == meta.owner,
     )

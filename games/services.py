@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts import quotas
+from accounts.access import GUEST_NAME
 from arena_site.tasks import enqueue
 from games.llm_options import LLMOptions, initial_totals
 from games.models import (
@@ -121,13 +122,13 @@ def match_join(*, match_id: str, player_id: str, name: str | None) -> MatchItem:
     meta = find_meta(match_id)
     if not meta.is_running:
         raise MatchConflict("This match is over; its seats can no longer be taken.")
-    open_sides = [side for side, seat in zip(SIDES, meta.seats, strict=True) if seat.is_open]
+    open_sides = meta.open_sides
     if not open_sides:
         raise MatchConflict("Both seats of this match are taken; you can watch it.")
     if player_id in meta.participants():
         raise MatchConflict("You already play in this match: send the link to the person you invite.")
     try:
-        commit_join(meta, open_sides[0], player_id=player_id, name=name or "Guest")
+        commit_join(meta, open_sides[0], player_id=player_id, name=name or GUEST_NAME)
     except ConflictError:
         raise MatchConflict("Someone took the seat just before you, or the match moved on; reload.") from None
     return meta

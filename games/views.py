@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import current_player_id, ensure_player_id
-from accounts.auth import current_user
+from accounts.auth import current_username
 from games import services
 from games.forms import MoveForm, NewMatchForm, ResignForm
 from games.models import (
@@ -86,11 +86,10 @@ def new_match(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "games/new_match.html", {"form": form}, status=400)
-        user = current_user(request)
         try:
             meta = services.match_create(
                 owner=ensure_player_id(request),
-                owner_name=user.username if user else None,
+                owner_name=current_username(request),
                 white=form.cleaned_data["white"],
                 black=form.cleaned_data["black"],
                 start_fen=form.cleaned_data["fen"],
@@ -165,10 +164,9 @@ def match_move(request: HttpRequest, match_id: str) -> HttpResponse:
 
 @require_POST
 def match_join(request: HttpRequest, match_id: str) -> HttpResponse:
-    user = current_user(request)
     try:
         services.match_join(
-            match_id=match_id, player_id=ensure_player_id(request), name=user.username if user else None
+            match_id=match_id, player_id=ensure_player_id(request), name=current_username(request)
         )
     except services.MatchError as error:
         return _after_action(request, match_id, error)

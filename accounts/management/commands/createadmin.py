@@ -13,13 +13,14 @@ import secrets
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import users
-from llm.credentials import fetch_secret
+from arena_site.env import read_secret
 
 
 class Command(BaseCommand):
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             if kind == "env":
                 value = os.environ.get(ref)
             elif kind in ("ssm", "secretsmanager"):
-                value = fetch_secret(source)
+                value = read_secret(source, region=settings.ARENA_AWS_REGION)
             else:
                 raise CommandError("--password-from must start with env:, ssm: or secretsmanager:")
             if not value:
