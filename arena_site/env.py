@@ -99,14 +99,16 @@ def read_secret(source: str, *, region: str) -> str | None:
     kind, _, ref = source.partition(":")
     if kind not in ("ssm", "secretsmanager") or not ref:
         raise ImproperlyConfigured(f"{source!r}: a secret source is ssm:/name or secretsmanager:id[#field]")
-    # boto3 is imported here, only where a secret is read from AWS.
-    import boto3
+    # botocore (which PynamoDB loads anyway), imported only where a secret is read from AWS;
+    # boto3 would add its own modules and s3transfer's to every cold start.
+    import botocore.session
 
+    session = botocore.session.get_session()
     if kind == "ssm":
-        response = boto3.client("ssm", region_name=region).get_parameter(Name=ref, WithDecryption=True)
+        ssm = session.create_client("ssm", region_name=region)
+        response = ssm.get_parameter(Name=ref, WithDecryption=True)
         return str(response["Parameter"]["Value"])
     secret_id, _, field = ref.partition("#")
-    text = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)[
-        "SecretString"
-    ]
+    secrets = session.create_client("secretsmanager", region_name=region)
+    text = secrets.get_secret_value(SecretId=secret_id)["SecretString"]
     return str(json.loads(text)[field]) if field else str(text)

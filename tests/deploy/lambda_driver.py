@@ -1,7 +1,8 @@
 """Plays a Lambda container: run in a fresh interpreter (``python -I -S``) whose only code is the
-unzipped package (and the libraries the Lambda runtime provides), this imports Zappa's handler
-from the package and feeds it real API Gateway REST proxy events, then the Zappa async-task
-event the web request sent, then the scheduled event. Prints one JSON report.
+unzipped package (and the libraries the Lambda runtime provides), this imports the handler the
+deployed function is configured with (``arena_site.lambda_entry.lambda_handler``, which hands
+anything but a web request to Zappa's) and feeds it real API Gateway REST proxy events, then the
+Zappa async-task event the web request sent, then the scheduled event. Prints one JSON report.
 
 Usage: python -I -S lambda_driver.py <package dir> <runtime dir> <scenario.json>
 Nothing here imports the project's source tree: sys.path is the package and the runtime dir.
@@ -9,6 +10,7 @@ Nothing here imports the project's source tree: sys.path is the package and the 
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import sys
@@ -41,24 +43,29 @@ class Context:
         return 300_000
 
 
+# The function's configured handler, as Lambda imports it (module.function).
 started = time.perf_counter()
-from zappa import asynchronous  # noqa: E402  (after sys.path is set)
-from zappa.handler import lambda_handler  # noqa: E402
-
+_module, _, _function = scenario["handler"].rpartition(".")
+lambda_handler = getattr(importlib.import_module(_module), _function)
 report["handler_import_ms"] = round((time.perf_counter() - started) * 1000)
 
 # Keep every async task the app sends (they still go to the Lambda API, i.e. to moto), so that
-# the same message can be delivered to this "container" as Lambda would deliver it.
+# the same message can be delivered to this "container" as Lambda would deliver it. Patched
+# after the first page, which must load none of Zappa's task machinery.
 sent: list[dict[str, Any]] = []
-_real_send = asynchronous.LambdaAsyncResponse._send
 
 
-def _recording_send(self: Any, message: dict[str, Any]) -> None:
-    _real_send(self, message)
-    sent.append(json.loads(json.dumps(message)))
+def _record_sent_tasks() -> None:
+    from zappa import asynchronous
 
+    real_send = asynchronous.LambdaAsyncResponse._send
 
-asynchronous.LambdaAsyncResponse._send = _recording_send  # type: ignore[method-assign]
+    def recording_send(self: Any, message: dict[str, Any]) -> None:
+        real_send(self, message)
+        sent.append(json.loads(json.dumps(message)))
+
+    asynchronous.LambdaAsyncResponse._send = recording_send  # type: ignore[method-assign]
+
 
 cookies: dict[str, str] = {}
 
@@ -136,6 +143,12 @@ def call(name: str, event: dict[str, Any]) -> dict[str, Any]:
 
 first = call("home", rest_event("GET", "/"))
 report["cold_ms"] = report["handler_import_ms"] + first["ms"]
+report["loaded_by_first_page"] = sorted(
+    name
+    for name in ("boto3", "s3transfer", "werkzeug", "handler", "zappa.handler", "openai", "anthropic")
+    if name in sys.modules
+)
+_record_sent_tasks()
 call("new match form", rest_event("GET", "/matches/new"))
 created = call("create match", rest_event("POST", "/matches/new", {"white": "human", "black": "engine:1"}))
 match_path = re.sub(rf"^/{STAGE}", "", created["location"] or "")
