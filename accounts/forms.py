@@ -41,16 +41,22 @@ class SignupForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
-        elif password1:
-            candidate = _Candidate(data.get("username") or "", data.get("email") or "")
-            try:
-                password_validation.validate_password(password1, candidate)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        candidate = _Candidate(data.get("username") or "", data.get("email") or "")
+        _check_new_password(self, "password1", "password2", candidate)
         return data
+
+
+def _check_new_password(form: forms.Form, first: str, second: str, candidate: _Candidate) -> None:
+    """A new password typed twice: both entries agree, and Django's validators accept it for
+    this user (similarity to the username and email, length, common, all digits)."""
+    password, again = form.cleaned_data.get(first), form.cleaned_data.get(second)
+    if password and again and password != again:
+        form.add_error(second, "The two passwords differ.")
+    elif password:
+        try:
+            password_validation.validate_password(password, candidate)
+        except forms.ValidationError as exc:
+            form.add_error(first, exc)
 
 
 class _NoModelFields:
@@ -102,14 +108,7 @@ class PasswordChangeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        new1, new2 = data.get("new_password1"), data.get("new_password2")
-        if new1 and new2 and new1 != new2:
-            self.add_error("new_password2", "The two passwords differ.")
-        elif new1:
-            try:
-                password_validation.validate_password(new1, self.candidate)
-            except forms.ValidationError as exc:
-                self.add_error("new_password1", exc)
+        _check_new_password(self, "new_password1", "new_password2", self.candidate)
         return data
 
 
