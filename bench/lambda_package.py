@@ -21,18 +21,18 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEPLOY_VENV = ROOT / ".venv-deploy"
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py")
+sys.path.insert(0, str(ROOT))
+
+from tests.deploy.stand_in import DEPLOY_VENV, moto_server_process, unpack_like_lambda, zappa_env  # noqa: E402
+
 HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
 SECRET_PARAMETER = "/arena/dev/secret-key"
 # PLATFORM-FACTS.md: `import openai` from an unzipped package without .pyc, when the issue's
@@ -120,53 +120,20 @@ print(json.dumps({"import_ms": (time.perf_counter() - started) * 1000, "total_ms
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def line(label: str, value: str) -> None:
     print(f"  {label:<44} {value}")
 
 
 def build(work: Path) -> Path:
-    env = {
-        **os.environ,
-        "VIRTUAL_ENV": str(DEPLOY_VENV),
-        "PATH": f"{DEPLOY_VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        # Zappa asks PyPI for manylinux wheels: fail fast instead of waiting on the network.
-        "HTTP_PROXY": "http://127.0.0.1:9",
-        "HTTPS_PROXY": "http://127.0.0.1:9",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
     package = work / "dev.zip"
     subprocess.run(
         [str(DEPLOY_VENV / "bin" / "zappa"), "package", "dev", "-o", str(package)],
         cwd=ROOT,
-        env=env,
+        env=zappa_env(),
         check=True,
         capture_output=True,
     )
     return package
-
-
-def unpack(package: Path, work: Path) -> tuple[Path, Path]:
-    unzipped = work / "package"
-    with zipfile.ZipFile(package) as archive:
-        archive.extractall(unzipped)
-    runtime = work / "runtime"
-    runtime.mkdir()
-    site = next((DEPLOY_VENV / "lib").glob("python3*/site-packages"))
-    for name in RUNTIME_PROVIDED:
-        if (site / name).exists() and not (unzipped / name).exists():
-            (shutil.copytree if (site / name).is_dir() else shutil.copy2)(site / name, runtime / name)
-    for cache in [*unzipped.rglob("__pycache__"), *runtime.rglob("__pycache__")]:
-        shutil.rmtree(cache, ignore_errors=True)
-    return unzipped, runtime
 
 
 def seed(url: str) -> str:
@@ -180,7 +147,6 @@ def seed(url: str) -> str:
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",
     )
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -272,64 +238,56 @@ def main() -> None:
         "lambda_handler", "handler.lambda_handler"
     )
     work = Path(tempfile.mkdtemp(prefix="arena-lambda-bench-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
         package = build(work)
-        unzipped, runtime = unpack(package, work)
+        unzipped, runtime = unpack_like_lambda(package, work)
         size = package.stat().st_size / 2**20
         unpacked = sum(f.stat().st_size for f in unzipped.rglob("*") if f.is_file()) / 2**20
         print("Lambda package (zappa package dev, from .venv-deploy)")
         line("zipped (target <= 25 MiB; Lambda's limit 50)", f"{size:.1f} MiB")
         line("unzipped (Lambda's limit 250 MB)", f"{unpacked:.1f} MiB")
-        sys.path.insert(0, str(ROOT))
-        from arena_site.local_dynamodb import wait_until_ready
-
-        wait_until_ready(url, 20)
-        match_id = seed(url)
-        env = lambda_env(url)
-        paths = [str(unzipped), str(runtime)]
-        page = {"match": match_id, "host": HOST, "url": url}
-        print(
-            f"\nCold start without .pyc: fresh `python -I -S -B`, handler import + first match page, "
-            f"median of {args.runs}"
-        )
-        naive = run_cold(COLD % page, [*paths, "handler.lambda_handler"], unzipped, env, args.runs)
-        show("Zappa's stock handler (the naive baseline)", naive)
-        ours = run_cold(COLD % page, [*paths, handler], unzipped, env, args.runs)
-        show(f"{handler} (target <= 600 ms there)", ours, naive["total_ms"])
-        floor = run_cold(FLOOR % page, paths, unzipped, env, args.runs)
-        show("floor: a one-view Django + PynamoDB app", floor, naive["total_ms"])
-        # What the Lambda runtime may do for boto3/botocore: ship them compiled.
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(runtime)], check=True)
-        compiled = run_cold(COLD % page, [*paths, handler], unzipped, env, args.runs)
-        show("the same, the runtime's botocore compiled", compiled, naive["total_ms"])
-        # Not what is deployed today: the package with its bytecode compiled in.
-        subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", str(unzipped)],
-            check=True,
-        )
-        bytecode = run_cold(COLD % page, [*paths, handler], unzipped, env, args.runs)
-        show("the same, .pyc in the package (not shipped)", bytecode, naive["total_ms"])
-
-        openai = run_cold(OPENAI, paths, unzipped, env, 3)["import_ms"]
-        factor = openai / OPENAI_IMPORT_THEN_MS
-        print("\nThis machine today, against PLATFORM-FACTS' figures")
-        line("`import openai` without .pyc", f"{openai:.0f} ms (704 ms then): {factor:.1f}x slower")
-        line("so the 600 ms target, at today's speed", f"about {600 * factor:.0f} ms, or 0.60 of naive")
-        line(
-            "and the naive app's 1,000 ms",
-            f"about {1000 * factor:.0f} ms (Zappa's stock handler here: {naive['total_ms']:.0f} ms)",
-        )
+        with moto_server_process() as url:
+            cold_start_figures(url, unzipped, runtime, handler, args.runs)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def cold_start_figures(url: str, unzipped: Path, runtime: Path, handler: str, runs: int) -> None:
+    match_id = seed(url)
+    env = lambda_env(url)
+    paths = [str(unzipped), str(runtime)]
+    page = {"match": match_id, "host": HOST, "url": url}
+    print(
+        f"\nCold start without .pyc: fresh `python -I -S -B`, handler import + first match page, "
+        f"median of {runs}"
+    )
+    naive = run_cold(COLD % page, [*paths, "handler.lambda_handler"], unzipped, env, runs)
+    show("Zappa's stock handler (the naive baseline)", naive)
+    ours = run_cold(COLD % page, [*paths, handler], unzipped, env, runs)
+    show(f"{handler} (target <= 600 ms there)", ours, naive["total_ms"])
+    floor = run_cold(FLOOR % page, paths, unzipped, env, runs)
+    show("floor: a one-view Django + PynamoDB app", floor, naive["total_ms"])
+    # What the Lambda runtime may do for boto3/botocore: ship them compiled.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(runtime)], check=True)
+    compiled = run_cold(COLD % page, [*paths, handler], unzipped, env, runs)
+    show("the same, the runtime's botocore compiled", compiled, naive["total_ms"])
+    # Not what is deployed today: the package with its bytecode compiled in.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", str(unzipped)],
+        check=True,
+    )
+    bytecode = run_cold(COLD % page, [*paths, handler], unzipped, env, runs)
+    show("the same, .pyc in the package (not shipped)", bytecode, naive["total_ms"])
+
+    openai = run_cold(OPENAI, paths, unzipped, env, 3)["import_ms"]
+    factor = openai / OPENAI_IMPORT_THEN_MS
+    print("\nThis machine today, against PLATFORM-FACTS' figures")
+    line("`import openai` without .pyc", f"{openai:.0f} ms (704 ms then): {factor:.1f}x slower")
+    line("so the 600 ms target, at today's speed", f"about {600 * factor:.0f} ms, or 0.60 of naive")
+    line(
+        "and the naive app's 1,000 ms",
+        f"about {1000 * factor:.0f} ms (Zappa's stock handler here: {naive['total_ms']:.0f} ms)",
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,11 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.deploy.stand_in import moto_server_process  # noqa: E402
 
 
 def configure(url: str) -> dict[str, str]:
@@ -55,18 +50,8 @@ def main() -> None:
     args = parser.parse_args()
 
     # moto in its own process, as DynamoDB would be: it must not share this process's GIL.
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    env = configure(url)
-    try:
-        from arena_site.local_dynamodb import wait_until_ready
-
-        wait_until_ready(url, 20)
+    with moto_server_process() as url:
+        env = configure(url)
         import django
 
         django.setup()
@@ -78,9 +63,6 @@ def main() -> None:
         page_timings(long_game, args.plies, args.page_runs)
         prompt_sizes()
         cold_start(env, long_game, args.cold_runs)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def requests_per_operation() -> None:

@@ -6,7 +6,6 @@ a real moto server on 127.0.0.1 (``moto_server``) where threads or processes mus
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +19,7 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
 from arena_site.dynamodb_admin import ensure_tables
+from arena_site.local_dynamodb import find_free_port
 from arena_site.tables import point_models_at
 from games import services
 from games.models import MatchItem
@@ -64,12 +64,6 @@ def empty_tables() -> None:
         table.items.clear()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A moto server on loopback with the app's tables; models point at it for the test.
@@ -87,7 +81,7 @@ def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             return original(self)
 
     monkeypatch.setattr(DynamoHandler, "call_action", atomic_call_action)
-    port = free_port()
+    port = find_free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     url = f"http://127.0.0.1:{port}"

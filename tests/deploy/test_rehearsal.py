@@ -10,7 +10,6 @@ Docker (so `zappa invoke/manage` are played here by calling the packaged handler
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,41 +23,16 @@ from typing import Any
 import boto3
 import pytest
 
-from arena_site.local_dynamodb import wait_until_ready
-from tests.conftest import free_port
+from tests.deploy.stand_in import DEPLOY_VENV, ROOT, moto_server_process, unpack_like_lambda, zappa_env
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-# Zappa packages the venv it runs from: the lean one (`make deploy-venv`), as operators do.
-DEPLOY_VENV = ROOT / ".venv-deploy"
 DRIVER = Path(__file__).with_name("lambda_driver.py")
 CDN = "https://d111111abcdef8.cloudfront.net/static/"
 HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
 FUNCTION = "llm-duel-arena-dev"
 SCHEDULED = "arena_site.scheduled.resume_stalled_matches"
 SECRET_KEY = "rehearsal-" + "k" * 30 + "-0123456789abcdefghij"
-# What the python3.11 Lambda runtime provides besides the standard library.
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py")
-
-
-def _env(moto_url: str) -> dict[str, str]:
-    """AWS at moto and nowhere else: dummy credentials, and every other address behind a proxy
-    that does not exist."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARENA_", "DJANGO_"))}
-    return {
-        **keep,
-        "AWS_ENDPOINT_URL": moto_url,
-        "AWS_ACCESS_KEY_ID": "rehearsal",
-        "AWS_SECRET_ACCESS_KEY": "rehearsal",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "HTTP_PROXY": "http://127.0.0.1:9",
-        "HTTPS_PROXY": "http://127.0.0.1:9",
-        "NO_PROXY": "127.0.0.1,localhost",
-        "VIRTUAL_ENV": str(DEPLOY_VENV),
-        "PATH": f"{DEPLOY_VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
 
 
 def _zappa(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -77,15 +51,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     if not (DEPLOY_VENV / "bin" / "zappa").exists():
         pytest.fail("the deploy venv is missing: `make deploy-venv` (make test builds it)")
     work = tmp_path_factory.mktemp("rehearsal")
-    port = free_port()
-    moto_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_ready(moto_url, 20)
+    with moto_server_process() as moto_url:
         # moto would need Docker to run Lambda code: make it accept invocations without running them.
         request = urllib.request.Request(
             f"{moto_url}/moto-api/config",
@@ -94,7 +60,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
             headers={"Content-Type": "application/json"},
         )
         urllib.request.urlopen(request, timeout=10).read()
-        env = _env(moto_url)
+        env = zappa_env(moto_url)
 
         # The operator's zappa_settings.json, with what `make static` would have added.
         stages = json.loads((ROOT / "zappa_settings.json").read_text())
@@ -119,16 +85,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         rules = boto3.client("events", **aws).list_rules()["Rules"]
         schedule = next((r for r in rules if r["Name"].endswith(SCHEDULED)), None)
 
-        unzipped = work / "package"
-        with zipfile.ZipFile(package) as archive:
-            archive.extractall(unzipped)
-        runtime = work / "runtime"
-        runtime.mkdir()
-        site = Path(boto3.__file__).resolve().parents[1]
-        for name in RUNTIME_PROVIDED:
-            if (site / name).exists() and not (unzipped / name).exists():
-                copy = shutil.copytree if (site / name).is_dir() else shutil.copy2
-                copy(site / name, runtime / name)
+        unzipped, runtime = unpack_like_lambda(package, work)
         function = boto3.client("lambda", **aws).get_function(FunctionName=FUNCTION)["Configuration"]
         scenario = work / "scenario.json"
         scenario.write_text(
@@ -179,9 +136,6 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
             "aws": aws,
             "schedule": schedule,
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 _MANAGE = """

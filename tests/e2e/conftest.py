@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from arena_site.local_dynamodb import wait_until_ready
-from tests.conftest import free_port
+from arena_site.local_dynamodb import find_free_port, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -55,7 +54,7 @@ def live_server_url(tmp_path_factory) -> Iterator[str]:
             pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("e2e")
-    db_port, web_port = free_port(), free_port()
+    db_port, web_port = find_free_port(), find_free_port()
     env = {
         **os.environ,
         "ARENA_ENV": "local",
