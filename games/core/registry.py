@@ -1,0 +1,55 @@
+"""The games of the arena, by id: the one place that knows which games exist.
+
+A game package registers its singleton at import (``register(TicTacToe())``); ``_PACKAGES``
+lists the packages to import, so a new game is one package plus one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from games.core.protocol import Game
+
+_PACKAGES = ("games.chess",)
+_GAMES: dict[str, Game[Any]] = {}
+_loaded = False
+
+
+def register(game: Game[Any]) -> Game[Any]:
+    existing = _GAMES.get(game.id)
+    if existing is not None and type(existing) is not type(game):
+        raise ValueError(f"two games claim the id {game.id!r}")
+    _GAMES[game.id] = game
+    return game
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        for package in _PACKAGES:
+            importlib.import_module(package)
+        _loaded = True
+
+
+class UnknownGameError(LookupError):
+    pass
+
+
+def get_game(game_id: str) -> Game[Any]:
+    _load()
+    try:
+        return _GAMES[game_id]
+    except KeyError:
+        raise UnknownGameError(
+            f"There is no game {game_id[:40]!r}; the games are {', '.join(_GAMES)}."
+        ) from None
+
+
+def all_games() -> list[Game[Any]]:
+    _load()
+    return list(_GAMES.values())
+
+
+def game_ids() -> list[str]:
+    return [game.id for game in all_games()]
