@@ -8,6 +8,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 
+from accounts import hooks
 from accounts.models import normalize_username
 
 USERNAME_HELP = "Up to 30 characters: letters, digits and @ . + - _ only."
@@ -118,20 +119,23 @@ RESULT_CHOICES = [
     ("won", "I won"),
     ("lost", "I lost"),
     ("drawn", "Drawn"),
-    ("1-0", "White won (1-0)"),
-    ("0-1", "Black won (0-1)"),
+    ("1-0", "First seat won (1-0)"),
+    ("0-1", "Second seat won (0-1)"),
     ("1/2-1/2", "Draw (½-½)"),
     ("*", "Aborted (*)"),
 ]
-GAME_CHOICES = [("", "Any game"), ("chess", "Chess")]
 CURSOR_SALT = "accounts.my-games"
 
 
 class MyGamesFilterForm(forms.Form):
-    game = forms.ChoiceField(choices=GAME_CHOICES, required=False)
+    game = forms.ChoiceField(choices=[("", "Any game")], required=False)
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     result = forms.ChoiceField(choices=RESULT_CHOICES, required=False)
     after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["game"].choices = [("", "Any game"), *hooks.game_choices()]
 
     def clean_after(self) -> str | None:
         """Where the page starts: the sort key of the last match of the previous page, signed,

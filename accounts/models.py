@@ -5,7 +5,7 @@ Everything about one player (an account, or a guest browser) lives in ONE partit
 ``PLAYER#<player id>``, so a profile page is one Query:
 
     PLAYER#<id>   PROFILE               an account: username, email, password hash, staff flag
-    PLAYER#<id>   MATCH#<created>#<id>  a match as this player's list shows it (games.models)
+    PLAYER#<id>   MATCH#<created>#<id>  a match as this player's list shows it (accounts.projections)
     PLAYER#<id>   STATS                 counters: results per game and side, LLM spending
     PLAYER#<id>   USAGE#<yyyy-mm-dd>    what this player's LLM matches started and spent that day
     USERNAME#<lowercased name>  GUARD   one per username: makes names unique (a transaction)
@@ -18,7 +18,9 @@ quotas use the same items; they move to the account when the guest signs up or l
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
+from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.expressions.operand import Path
@@ -72,13 +74,11 @@ class UsernameItem(ArenaItem, discriminator="username"):
     user_id = UnicodeAttribute()
 
 
-GAMES = ("chess",)
-SIDES = ("white", "black")
 OUTCOMES = ("won", "drawn", "lost", "aborted")
-# Every counter of the STATS item, e.g. "chess_white_won", "dollars".
+# The fixed counters of the STATS item.
 COUNTERS = (
     "created",  # matches this player created
-    "played",  # finished matches in which they played a side
+    "played",  # finished matches in which they played a seat
     "finished",  # finished matches they created or played in
     "llm_matches",
     "llm_calls",
@@ -86,25 +86,45 @@ COUNTERS = (
     "llm_tokens_out",
     "dollars",
     "unpriced_calls",
-    *(f"{game}_both_sides" for game in GAMES),
-    *(f"{game}_{side}_{outcome}" for game in GAMES for side in SIDES for outcome in OUTCOMES),
 )
+# Results per game and seat, e.g. "chess_white_won", "rps_p2_drawn", and "<game>_both_sides"
+# (a person who played every seat). Their names come from the games, which this app does not
+# know, so they are not declared attributes: PlayerStatsItem reads them off the raw item.
+RESULT_COUNTER_RE = re.compile(rf"^[a-z0-9]+_(?:[a-z0-9]+_(?:{'|'.join(OUTCOMES)})|both_sides)$")
+
+
+def result_counter(game: str, seat: str, outcome: str) -> str:
+    name = f"{game}_{seat}_{outcome}"
+    if not RESULT_COUNTER_RE.match(name):
+        raise ValueError(f"{name!r} is not a result counter name")
+    return name
 
 
 class PlayerStatsItem(ArenaItem, discriminator="stats"):
     """``PLAYER#<id> / STATS``: counters, only ever changed by ADD in the same transaction as
     the match change they count, so they can neither miss nor double-count a result."""
 
-    # One number attribute per counter (declared in a loop: games x sides x outcomes).
+    # One number attribute per fixed counter (declared in a loop).
     for _counter in COUNTERS:
         vars()[_counter] = NumberAttribute(null=True)
     del _counter
 
+    results: dict[str, float]
+
+    def keep_undeclared(self, attribute_values: dict[str, dict[str, Any]]) -> None:
+        self.results = {
+            name: float(value["N"])
+            for name, value in attribute_values.items()
+            if "N" in value and RESULT_COUNTER_RE.match(name)
+        }
+
     def counter(self, name: str) -> float:
-        return float(getattr(self, name) or 0)
+        if name in COUNTERS:
+            return float(getattr(self, name) or 0)
+        return float(getattr(self, "results", {}).get(name, 0))
 
     def counts(self) -> dict[str, float]:
-        return {name: self.counter(name) for name in COUNTERS}
+        return {**{name: self.counter(name) for name in COUNTERS}, **getattr(self, "results", {})}
 
 
 class UsageItem(ArenaItem, discriminator="usage"):
@@ -136,7 +156,7 @@ def counter_adds(counts: dict[str, float]) -> list[Action]:
     """ADD actions for ``{counter name: amount}`` (zero amounts are left out)."""
     actions: list[Action] = []
     for name, amount in counts.items():
-        if name not in COUNTERS and name not in USAGE_COUNTERS:
+        if name not in COUNTERS and name not in USAGE_COUNTERS and not RESULT_COUNTER_RE.match(name):
             raise ValueError(f"{name!r} is not a counter name")
         if amount:
             actions.append(Path(name).add(round(amount, 8) if isinstance(amount, float) else amount))

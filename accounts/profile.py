@@ -8,8 +8,8 @@ from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
-from accounts.models import GAMES, OUTCOMES, SIDES, USAGE_PREFIX, PlayerStatsItem, UsageItem, UserItem
-from games.models import DailyLimits, PlayerMatchItem, player_items
+from accounts.models import OUTCOMES, USAGE_PREFIX, PlayerStatsItem, UsageItem, UserItem
+from accounts.projections import DailyLimits, PlayerMatchItem, player_items
 
 PERSONAL_RESULTS = {"won", "lost", "drawn"}
 
@@ -88,14 +88,27 @@ def build_profile(user_id: str, *, limits: DailyLimits) -> Profile | None:
         profile.llm_matches, profile.llm_calls = int(count("llm_matches")), int(count("llm_calls"))
         profile.tokens_in, profile.tokens_out = int(count("llm_tokens_in")), int(count("llm_tokens_out"))
         profile.dollars, profile.unpriced_calls = count("dollars"), int(count("unpriced_calls"))
-        for game in GAMES:
-            profile.both_sides += int(count(f"{game}_both_sides"))
-            for side in SIDES:
-                row = RecordRow(game, side, *(int(count(f"{game}_{side}_{o}")) for o in OUTCOMES))
-                if row.played:
-                    profile.records.append(row)
+        profile.both_sides = int(sum(v for k, v in stats.results.items() if k.endswith("_both_sides")))
+        profile.records = _records(stats)
     today = f"{USAGE_PREFIX}{dt.datetime.now(dt.UTC).date().isoformat()}"
     usage = sorted((item for item in items if isinstance(item, UsageItem)), key=lambda u: u.sk, reverse=True)
     profile.today = next((u for u in usage if u.sk == today), None)
     profile.recent = usage[:7]
     return profile
+
+
+def _records(stats: PlayerStatsItem) -> list[RecordRow]:
+    """Results per game and seat, from the counters named ``<game>_<seat>_<outcome>``, in the
+    order games and seats were first counted (chess white before black)."""
+    seen: dict[tuple[str, str], None] = {}
+    for name in sorted(stats.results):
+        game, _, rest = name.partition("_")
+        seat, _, outcome = rest.rpartition("_")
+        if outcome in OUTCOMES and seat:
+            seen.setdefault((game, seat), None)
+    rows = []
+    for game, seat in seen:
+        row = RecordRow(game, seat, *(int(stats.counter(f"{game}_{seat}_{o}")) for o in OUTCOMES))
+        if row.played:
+            rows.append(row)
+    return rows

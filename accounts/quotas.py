@@ -1,7 +1,7 @@
 """Daily quotas on LLM matches and dollars, per account and per guest browser (UTC days).
 
 The number of LLM matches is enforced atomically when a match is created (a condition in the
-creation transaction, games.models.insert_match). Dollars are enforced before every LLM call:
+creation transaction, games.store.insert_match). Dollars are enforced before every LLM call:
 an owner over the day's limit has their running LLM matches paused until the next UTC day.
 Calls to models without a price cost nothing here: their cost is unknown (see llm.catalog).
 """
@@ -15,7 +15,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from accounts.access import is_guest
 from accounts.models import UsageItem, player_pk, usage_sk
-from games.models import DailyLimits
+from accounts.projections import DailyLimits
 
 
 def limits_for(player_id: str) -> DailyLimits:

@@ -15,14 +15,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import quotas, users
+from accounts import hooks, quotas, users
 from accounts.access import client_address, current_player_id, is_guest
 from accounts.auth import current_user, log_in, log_out
 from accounts.forms import LoginForm, MyGamesFilterForm, PasswordChangeForm, SignupForm, sign_cursor
 from accounts.models import UserItem, player_pk
 from accounts.profile import build_profile, games_filter
-from games.models import player_matches
-from games.services import matches_adopt
+from accounts.projections import player_matches
 
 MY_GAMES_PAGE = 20
 
@@ -51,7 +50,7 @@ def _enter(request: HttpRequest, user: UserItem, greeting: str) -> HttpResponse:
     guest = current_player_id(request)
     moved = 0
     if guest is not None and is_guest(guest):
-        moved = matches_adopt(guest=guest, user_id=user.user_id, username=user.username)
+        moved = hooks.adopt_guest(guest=guest, user_id=user.user_id, username=user.username)
     log_in(request, user)
     kept = f" {moved} match{'es' if moved != 1 else ''} from this browser joined your games." if moved else ""
     messages.success(request, f"{greeting}{kept}")

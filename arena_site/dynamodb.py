@@ -8,6 +8,7 @@ items are told apart by ``pk``/``sk`` prefixes and a ``kind`` discriminator, so 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
@@ -54,6 +55,22 @@ class ArenaItem(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     listing = ListingIndex()
+
+    # PynamoDB keeps the declared attributes of an item only. An item type whose attribute
+    # names are not known in advance (per-game counters) reads the others in keep_undeclared:
+    # _instantiate builds items from Query/Get answers, _container_deserialize from updates.
+    @classmethod
+    def _instantiate(cls, attribute_values: dict[str, dict[str, Any]]) -> Any:
+        instance = super()._instantiate(attribute_values)
+        instance.keep_undeclared(attribute_values)
+        return instance
+
+    def _container_deserialize(self, attribute_values: dict[str, dict[str, Any]]) -> None:
+        super()._container_deserialize(attribute_values)
+        self.keep_undeclared(attribute_values)
+
+    def keep_undeclared(self, attribute_values: dict[str, dict[str, Any]]) -> None:
+        """Read attributes the item type does not declare; most keep none."""
 
 
 # --- conditional writes, shared by every app ------------------------------------------------

@@ -80,7 +80,8 @@ WSGI_APPLICATION = "arena_site.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Each game package carries its own partials (games/<id>/templates).
+        "DIRS": [BASE_DIR / "templates", *sorted((BASE_DIR / "games").glob("*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -190,7 +191,7 @@ ARENA_LLM_MAX_PAUSES = env_int("ARENA_LLM_MAX_PAUSES", 3, minimum=0)
 # is packaged with the app, so rendering {% static %} never reads S3 (arena_site/storage.py).
 STATIC_URL = env_str("ARENA_STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", *sorted((BASE_DIR / "games").glob("*/static"))]
 ARENA_STATIC_BUCKET = env_str("ARENA_STATIC_BUCKET")
 ARENA_STATIC_MANIFEST_DIR = BASE_DIR / "arena_site" / "static_manifest"
 STORAGES: dict[str, dict[str, object]] = {

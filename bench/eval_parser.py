@@ -1,14 +1,14 @@
-"""Score llm.chess_moves.parse_reply on real LLM chess replies.
+"""Score games.chess.reply.read_reply on real LLM chess replies.
 
 Usage: python bench/eval_parser.py [path]   (default: ../shared/data/llm_chess_replies.jsonl)
 
 The data (one JSON object per line, see that folder's README) is used only for evaluation; the
-project's own test corpus is in tests/llm/test_chess_moves.py. A record passes when:
+project's own test corpus is in tests/games/chess/test_reply.py. A record passes when:
 
-- ``legal: true``   -> parse_reply returns exactly ``intended_uci``;
-- ``legal: false``  -> parse_reply rejects it (we also count how often the reason names the move
+- ``legal: true``   -> read_reply returns exactly ``intended_uci``;
+- ``legal: false``  -> read_reply rejects it (we also count how often the reason names the move
   that was meant, so that the model can be told what was wrong with it);
-- ``intended_uci: null`` -> parse_reply rejects it as naming no move (kind "no_move"), unless
+- ``intended_uci: null`` -> read_reply rejects it as naming no move (kind "no_move"), unless
   the record says the named move is illegal (``legal: false``), which any rejection satisfies.
 
 Prints accuracy per ``kind`` and overall, then the first failures. Exits 0 when the file is absent.
@@ -28,7 +28,8 @@ import chess
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from llm.chess_moves import ParsedReply, parse_reply  # noqa: E402
+from games.chess.reply import read_reply  # noqa: E402
+from llm.answers import Reading  # noqa: E402
 
 DEFAULT_PATH = ROOT.parent / "shared" / "data" / "llm_chess_replies.jsonl"
 SHOW_FAILURES = 30
@@ -41,10 +42,10 @@ class Verdict:
     why: str
 
 
-def judge(record: dict, result: ParsedReply, board: chess.Board) -> Verdict:
+def judge(record: dict, result: Reading, board: chess.Board) -> Verdict:
     intended = record.get("intended_uci")
     legal = record.get("legal")
-    got = result.move.uci() if result.move is not None else None
+    got = result.move
     if legal is True:
         ok = got == intended
         return Verdict(ok, None, f"want {intended}, got {got or result.kind}")
@@ -56,7 +57,7 @@ def judge(record: dict, result: ParsedReply, board: chess.Board) -> Verdict:
     return Verdict(ok, None, f"want no_move, got {got or result.kind}")
 
 
-def _names_move(result: ParsedReply, intended: str, board: chess.Board) -> bool:
+def _names_move(result: Reading, intended: str, board: chess.Board) -> bool:
     """Does the rejection reason name the move the reply meant (in UCI or as the reply wrote it)?"""
     reason = result.reason or ""
     if intended in reason:
@@ -82,7 +83,7 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     for rec in records:
         board = chess.Board(rec["fen"])
-        result = parse_reply(rec["reply"], board)
+        result = read_reply(rec["reply"], board)
         verdict = judge(rec, result, board)
         kind = rec.get("kind", "?")
         per_kind[kind] += 1

@@ -164,7 +164,9 @@ def seed(url: str) -> str:
     moves = ["e4", "e5", "Nf3", "Nc6", "Bb5", "a6", "Ba4", "Nf6", "O-O", "Be7"]
     moves += ["Re1", "b5", "Bb3", "d6", "c3", "O-O", "h3", "Nb8", "d4", "Nbd7"]
     with capture_tasks():
-        meta = services.match_create(owner="bench", white=PlayerSpec("human"), black=PlayerSpec("human"))
+        meta = services.match_create(
+            owner="bench", players=[PlayerSpec.from_ref("human"), PlayerSpec.from_ref("human")]
+        )
         for move in moves:
             services.match_play_move(match_id=meta.match_id, player_id="bench", move_text=move)
     return meta.match_id

@@ -142,8 +142,8 @@ def requests_per_operation() -> None:
 def build_long_game(plies: int) -> str:
     from arena_site.tasks import capture_tasks
     from games import services
+    from games.chess.rules import ChessGame
     from games.players import PlayerSpec
-    from games.rules.chess import ChessGame
 
     rng = random.Random(7)
     while True:
@@ -158,7 +158,9 @@ def build_long_game(plies: int) -> str:
         if len(moves) == plies and not game.is_over():
             break
     with capture_tasks():
-        meta = services.match_create(owner="bench", white=PlayerSpec("human"), black=PlayerSpec("human"))
+        meta = services.match_create(
+            owner="bench", players=[PlayerSpec.from_ref("human"), PlayerSpec.from_ref("human")]
+        )
         for move in moves:
             services.match_play_move(match_id=meta.match_id, player_id="bench", move_text=move)
     return meta.match_id

@@ -4,11 +4,9 @@ from typing import Any
 
 from django import forms
 
-from games import bots
-from games.llm_options import REASONING_EFFORTS, LLMOptions
+from games.core import Game, InvalidOptionsError, Option, all_games
+from games.llm_options import PROTOCOLS, REASONING_EFFORTS, LLMOptions
 from games.players import PlayerSpec, UnknownPlayerError, player_choices
-from games.rules.chess import STARTING_FEN, InvalidPositionError, validate_fen
-from llm.prompts import PROTOCOLS
 
 PACE_CHOICES = [
     ("0", "As fast as the players move"),
@@ -31,18 +29,26 @@ class PlayerSelect(forms.Select):
         return option
 
 
-class NewMatchForm(forms.Form):
-    white = forms.ChoiceField(label="White", widget=PlayerSelect)
-    black = forms.ChoiceField(label="Black", widget=PlayerSelect)
-    fen = forms.CharField(
-        label="Start position (FEN)",
-        required=False,
-        max_length=120,
-        help_text="Leave empty for the standard position, or paste a FEN.",
-        widget=forms.TextInput(
-            attrs={"placeholder": STARTING_FEN, "spellcheck": "false", "autocomplete": "off"}
-        ),
+def _option_field(option: Option) -> forms.Field:
+    """The form field of a game's start option."""
+    common: dict[str, Any] = {"label": option.label, "required": False, "help_text": option.help}
+    if option.kind == "int":
+        return forms.IntegerField(
+            initial=option.default, min_value=option.min_value, max_value=option.max_value, **common
+        )
+    if option.kind == "choice":
+        return forms.ChoiceField(choices=list(option.choices), initial=option.default, **common)
+    attrs = {"placeholder": option.placeholder, "spellcheck": "false", "autocomplete": "off"}
+    return forms.CharField(
+        initial=option.default, max_length=200, widget=forms.TextInput(attrs=attrs), **common
     )
+
+
+class NewMatchForm(forms.Form):
+    """A new match of one game: a player per seat (fields named after the seats), the game's
+    start options, the pace and the options of its LLM players."""
+
+    game = forms.ChoiceField(label="Game", widget=forms.HiddenInput, required=False)
     pace = forms.ChoiceField(
         label="Pace of bot moves",
         choices=PACE_CHOICES,
@@ -54,7 +60,7 @@ class NewMatchForm(forms.Form):
     protocol = forms.ChoiceField(
         label="Protocol",
         choices=[
-            ("strict", "Strict: the position (FEN) and the moves so far"),
+            ("strict", "Strict: the position and the moves so far"),
             ("assisted", "Assisted: also the list of legal moves"),
         ],
         initial="strict",
@@ -105,46 +111,62 @@ class NewMatchForm(forms.Form):
         "reasoning_effort",
     )  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rules: Game[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices, self.unavailable = player_choices(stockfish_available=bots.stockfish_path() is not None)
-        for name, initial in (("white", "human"), ("black", "engine:2")):
-            field = self.fields[name]
-            field.choices = choices
-            field.initial = initial
+        self.rules = rules
+        self.fields["game"].choices = [(game.id, game.name) for game in all_games()]
+        self.fields["game"].initial = rules.id
+        choices, self.unavailable = player_choices(rules.id)
+        first_bot = next((bot.ref for bot in rules.bots() if bot.available and bot.ref != "random"), "random")
+        seat_fields: dict[str, forms.Field] = {}
+        for index, seat in enumerate(rules.seats):
+            field = forms.ChoiceField(label=rules.seat_label(seat), widget=PlayerSelect, choices=choices)
+            field.initial = "human" if index == 0 else first_bot
             field.widget.unavailable = self.unavailable
+            seat_fields[seat] = field
+        option_fields = {option.name: _option_field(option) for option in rules.options}
+        # Seats first, then the game's options, then the rest in declaration order.
+        declared = dict(self.fields)
+        self.fields.clear()
+        self.fields.update({"game": declared.pop("game"), **seat_fields, **option_fields, **declared})
         for name in self.LLM_FIELDS:
             self.fields[name].required = False  # missing: LLMOptions' defaults
 
     def basic_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.LLM_FIELDS]
+        return [self[name] for name in self.fields if name not in self.LLM_FIELDS and name != "game"]
 
     def llm_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.LLM_FIELDS]
 
-    def _clean_player(self, name: str) -> PlayerSpec:
-        ref = self.cleaned_data[name]
-        if ref in self.unavailable:
-            raise forms.ValidationError(f"This model cannot play here: {self.unavailable[ref]}.")
+    def clean_game(self) -> str:
+        return self.rules.id  # the view picked the game (and its fields) from this value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        players = []
+        for seat in self.rules.seats:
+            ref = data.get(seat)
+            if ref is None:
+                continue  # the field's own error is shown
+            if ref in self.unavailable:
+                self.add_error(seat, f"This model cannot play here: {self.unavailable[ref]}.")
+                continue
+            try:
+                players.append(PlayerSpec.from_ref(ref, game=self.rules.id))
+            except UnknownPlayerError as exc:
+                self.add_error(seat, str(exc))
+        data["players"] = players
         try:
-            return PlayerSpec.from_ref(ref)
-        except UnknownPlayerError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-    def clean_white(self) -> PlayerSpec:
-        return self._clean_player("white")
-
-    def clean_black(self) -> PlayerSpec:
-        return self._clean_player("black")
-
-    def clean_fen(self) -> str:
-        text = self.cleaned_data["fen"].strip()
-        if not text:
-            return STARTING_FEN
-        try:
-            return validate_fen(text)
-        except InvalidPositionError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            data["options"] = self.rules.clean_options(
+                {
+                    option.name: data.get(option.name)
+                    for option in self.rules.options
+                    if data.get(option.name) not in (None, "")
+                }
+            )
+        except InvalidOptionsError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
 
     def clean_pace(self) -> float:
         return float(self.cleaned_data["pace"] or 0)
@@ -176,11 +198,11 @@ class MoveForm(forms.Form):
         label="Your move",
         max_length=40,
         strip=True,
-        widget=forms.TextInput(
-            attrs={"placeholder": "e4, Nf3, O-O or e2e4", "autocomplete": "off", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    # The seat the move is for, when the viewer plays several at once (a simultaneous round).
+    seat = forms.SlugField(max_length=20, required=False)
 
 
 class ResignForm(forms.Form):
-    side = forms.ChoiceField(choices=[("white", "White"), ("black", "Black")], required=False)
+    side = forms.SlugField(max_length=20, required=False)

@@ -12,6 +12,8 @@ from typing import Any
 from llm.types import CallOptions
 
 REASONING_EFFORTS = ("minimal", "low", "medium", "high")
+# strict: the state and the moves so far; assisted: also the legal moves.
+PROTOCOLS = ("strict", "assisted")
 
 
 @dataclass(frozen=True)
@@ -61,5 +63,5 @@ def empty_totals() -> dict[str, Any]:
     }
 
 
-def initial_totals() -> dict[str, Any]:
-    return {"white": empty_totals(), "black": empty_totals()}
+def initial_totals(seats: tuple[str, ...] = ("white", "black")) -> dict[str, Any]:
+    return {seat: empty_totals() for seat in seats}

@@ -15,29 +15,15 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-import chess
 from django.conf import settings
 
 from accounts import quotas
-from games import bots
+from games.core import ABORTED, BUDGET, FORFEIT, Outcome
 from games.llm_options import LLMOptions, initial_totals
-from games.models import (
-    LogItem,
-    MatchItem,
-    TurnItem,
-    commit_outcome,
-    commit_pause,
-    commit_ply,
-    log_sk,
-    now_utc,
-    renew_lease,
-    turn_sk,
-)
-from games.players import PlayerSpec
-from games.rules.chess import ChessGame, Outcome, Termination, color_name
-from llm import client, prompts
+from games.models import LogItem, MatchItem, TurnItem, log_sk, now_utc, turn_sk
+from games.store import commit_move, commit_outcome, commit_pause, renew_lease
+from llm import client
 from llm.catalog import get_model
-from llm.chess_moves import parse_reply
 from llm.types import Completion, Message, ProviderError
 
 REPLY_EXCERPT = 1500
@@ -53,23 +39,23 @@ def _excerpt(text: str | None, limit: int) -> str | None:
 class _Turn:
     """The state of one turn while it is played."""
 
-    def __init__(self, meta: MatchItem, game: ChessGame, seat: PlayerSpec, token: str) -> None:
-        assert seat.model is not None
-        self.meta, self.game, self.seat, self.token = meta, game, seat, token
-        self.model = get_model(seat.model)
+    def __init__(self, meta: MatchItem, state: Any, side: str, token: str) -> None:
+        self.meta, self.state, self.side, self.token = meta, state, side, token
+        self.rules = meta.rules
+        self.seat = meta.seat(side)
+        assert self.seat.model is not None
+        self.model = get_model(self.seat.model)
         self.options = LLMOptions.from_dict(meta.llm_options)
-        self.board = game.board
-        self.side = color_name(self.board.turn)
-        self.other = "black" if self.side == "white" else "white"
-        self.number = game.ply_count + 1
-        self.totals = copy.deepcopy(meta.totals) if meta.totals else initial_totals()
+        self.number = len(meta.record) + 1
+        self.totals = copy.deepcopy(meta.totals) if meta.totals else initial_totals(self.rules.seats)
+        self.totals.setdefault(side, initial_totals((side,))[side])
         self.attempts: list[dict[str, Any]] = []
         self.log_key = log_sk(self.number, secrets.token_hex(4))
-        opponent = meta.seats[1 if self.side == "white" else 0].label
-        self.messages = prompts.chess_messages(
-            start_fen=meta.start_fen, moves=meta.uci_moves, protocol=self.options.protocol, opponent=opponent
+        opponent = " and ".join(
+            seat.label for name, seat in zip(meta.seat_names, meta.seats, strict=True) if name != side
         )
-        self.transcript: dict[str, Any] = {"model": seat.model, "exchanges": []}
+        self.messages = self.rules.prompt(state, side, protocol=self.options.protocol, opponent=opponent)
+        self.transcript: dict[str, Any] = {"model": self.seat.model, "game": meta.game, "exchanges": []}
 
     # --- bookkeeping ------------------------------------------------------------------
     def record_reply(self, completion: Completion) -> dict[str, Any]:
@@ -110,11 +96,11 @@ class _Turn:
 
     def over_budget(self) -> str | None:
         mine = self.totals[self.side]
-        who = self.side.capitalize()
+        who = self.rules.seat_label(self.side)
         used = mine["tokens_in"] + mine["tokens_out"]
         if self.options.token_budget and used > self.options.token_budget:
             return f"{who} used {used} tokens of its {self.options.token_budget}-token budget."
-        spent = self.totals["white"]["cost"] + self.totals["black"]["cost"]
+        spent = sum(seat["cost"] for seat in self.totals.values())
         if self.options.dollar_budget and spent > self.options.dollar_budget:
             limit = self.options.dollar_budget
             return f"The match cost ${spent:.4f}, over its ${limit:.2f} budget; {who}'s call crossed it."
@@ -141,13 +127,13 @@ class _Turn:
         )
 
     # --- endings ----------------------------------------------------------------------
-    def play(self, move: chess.Move, *, random_move: bool = False) -> None:
-        record = self.game.play(move)
+    def play(self, move: str, *, random_move: bool = False) -> None:
         think_ms = sum(int(a.get("latency_ms") or 0) for a in self.attempts)
-        commit_ply(
+        commit_move(
             self.meta,
-            self.game,
-            record,
+            self.state,
+            self.side,
+            move,
             think_ms=think_ms,
             lease_token=self.token,
             detail=self.detail(random=random_move),
@@ -155,11 +141,10 @@ class _Turn:
             extra={"totals": self.totals},
         )
 
-    def lose(self, termination: Termination, ended: str, why: str) -> None:
-        winner = chess.WHITE if self.other == "white" else chess.BLACK
+    def lose(self, termination: str, ended: str, why: str) -> None:
         commit_outcome(
             self.meta,
-            Outcome(termination, winner),
+            Outcome.loss(self.rules.seats, self.side, termination),
             lease_token=self.token,
             extra={"totals": self.totals, "pause_reason": why},
             puts=[self.turn_item(ended, why=why), self.log_item()],
@@ -201,16 +186,18 @@ class _Turn:
             return
         commit_outcome(
             self.meta,
-            Outcome(Termination.ABORTED, None),
+            Outcome.no_result(self.rules.seats, ABORTED),
             lease_token=self.token,
             extra={"totals": self.totals, "pause_reason": error.message},
             puts=[self.turn_item("aborted", why=error.message), *puts],
         )
 
 
-def play_llm_turn(meta: MatchItem, game: ChessGame, seat: PlayerSpec, token: str) -> bool:
-    """Play the turn of the LLM ``seat``; return False if the match was lost to another runner."""
-    turn = _Turn(meta, game, seat, token)
+def play_llm_turn(meta: MatchItem, state: Any, side: str, token: str) -> bool:
+    """Play the turn of the LLM seat ``side``; return False if the match was lost to another
+    runner."""
+    turn = _Turn(meta, state, side, token)
+    rules = turn.rules
     for _ in range(turn.options.attempts):
         # The owner's daily dollars are checked before every call: a quota is only a
         # protection if a long game cannot run past it.
@@ -221,39 +208,46 @@ def play_llm_turn(meta: MatchItem, game: ChessGame, seat: PlayerSpec, token: str
         if not renew_lease(meta, token, until=time.time() + turn.options.lease_seconds):
             return False
         try:
-            completion = client.complete(seat.model or "", turn.messages, turn.options.call_options())
+            completion = client.complete(turn.seat.model or "", turn.messages, turn.options.call_options())
         except ProviderError as error:
             turn.provider_failed(error)
             return True
         attempt = turn.record_reply(completion)
-        parsed = parse_reply(completion.text, turn.board)
+        reading = rules.read_reply(state, side, completion.text)
         attempt.update(
-            move=parsed.move.uci() if parsed.move else None,
-            san=turn.board.san(parsed.move) if parsed.move else None,
-            candidate=parsed.candidate,
-            reason=parsed.reason,
-            verdict="accepted" if parsed.move else parsed.kind,
+            move=reading.move,
+            # The move as the move list shows it: a sealed choice's label would tell it, so
+            # attempts of a simultaneous game keep the move only (shown once revealed).
+            san=_label(rules, state, side, reading.move),
+            candidate=reading.candidate,
+            reason=reading.reason,
+            verdict="accepted" if reading.ok else reading.kind,
         )
         why = turn.over_budget()
         if why is not None:
-            turn.lose(Termination.BUDGET, "budget", why)
+            turn.lose(BUDGET, "budget", why)
             return True
-        if parsed.move is not None:
-            turn.play(parsed.move)
+        if reading.move is not None:
+            turn.play(reading.move)
             return True
-        turn.totals[turn.side]["rejected"] += 1
+        turn.totals[side]["rejected"] += 1
         turn.messages = [
             *turn.messages,
             Message("assistant", completion.text),
-            prompts.chess_retry(board=turn.board, reason=parsed.reason or "no move found"),
+            rules.retry(state, side, reading.reason or "no move found"),
         ]
     if turn.options.on_exhausted == "random":
-        turn.totals[turn.side]["random_moves"] += 1
-        turn.play(bots.random_move(turn.board, random.Random()), random_move=True)
+        turn.totals[side]["random_moves"] += 1
+        turn.play(random.Random().choice(rules.legal(state, side)), random_move=True)
         return True
-    turn.lose(
-        Termination.FORFEIT,
-        "forfeit",
-        f"No legal move in {turn.options.attempts} attempt(s); {turn.side.capitalize()} forfeits.",
-    )
+    who = rules.seat_label(side)
+    turn.lose(FORFEIT, "forfeit", f"No legal move in {turn.options.attempts} attempt(s); {who} forfeits.")
     return True
+
+
+def _label(rules: Any, state: Any, side: str, move: str | None) -> str | None:
+    if move is None:
+        return None
+    if rules.simultaneous:
+        return move
+    return str(rules.apply(state, {side: move}).label)

@@ -1,25 +1,23 @@
-"""Who plays a side: a small value object stored as a compact reference string.
+"""Who plays a seat: a small value object stored as a compact reference string.
 
 References: ``human`` (the match's owner, in their browser), ``open`` (a seat waiting for
-an invited person), ``person:<player id>:<name>`` (the person who took it), ``random``,
-``engine:<level>`` (our pure-Python engine), ``stockfish:<skill>``, and LLMs as
-``<provider>:<model id>`` (``openai:gpt-4o``, ``anthropic:claude-sonnet-4-5``,
-``ollama:llama3.1:8b`` for a configured endpoint).
+an invited person), ``person:<player id>:<name>`` (the person who took it), a bot of the
+match's game (``random``, ``engine:2``, ``stockfish:5``, ``perfect``, ``search:3`` ...: see each
+game's ``bots()``), and LLMs as ``<provider>:<model id>`` (``openai:gpt-4o``,
+``anthropic:claude-sonnet-4-5``, ``ollama:llama3.1:8b`` for a configured endpoint).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from games import bots
+from games.core import get_game
 from llm import catalog, credentials
 
 HUMAN = "human"
 OPEN = "open"
 PERSON = "person"
-RANDOM = "random"
-ENGINE = "engine"
-STOCKFISH = "stockfish"
+BOT = "bot"
 LLM = "llm"
 
 
@@ -30,11 +28,12 @@ class UnknownPlayerError(ValueError):
 @dataclass(frozen=True)
 class PlayerSpec:
     kind: str
-    level: int | None = None
+    bot: str | None = None  # the bot reference of a BOT seat, e.g. "engine:2"
     model: str | None = None  # the model reference of an LLM player
     player: str | None = None  # the player id of a person (PERSON seats)
     # Shown for people: a PERSON's name, and for HUMAN seats the owner's (MatchItem.seats).
     name: str | None = None
+    game: str = "chess"
 
     @classmethod
     def person(cls, player_id: str, name: str) -> PlayerSpec:
@@ -43,20 +42,18 @@ class PlayerSpec:
         return cls(PERSON, player=player_id, name=name)
 
     @classmethod
-    def from_ref(cls, ref: str) -> PlayerSpec:
-        kind, _, level_text = ref.partition(":")
-        if kind in (HUMAN, OPEN, RANDOM) and not level_text:
-            return cls(kind)
+    def from_ref(cls, ref: str, *, game: str = "chess") -> PlayerSpec:
+        kind, _, rest = ref.partition(":")
+        if kind in (HUMAN, OPEN) and not rest:
+            return cls(kind, game=game)
         if kind == PERSON:
-            player_id, _, name = level_text.partition(":")
+            player_id, _, name = rest.partition(":")
             if player_id and name:
-                return cls(PERSON, player=player_id, name=name)
-        if kind in (ENGINE, STOCKFISH) and level_text.isdigit():
-            level = int(level_text)
-            levels = bots.ENGINE_LEVELS if kind == ENGINE else bots.STOCKFISH_SKILLS
-            if level in levels:
-                return cls(kind, level)
-        if level_text and kind not in (HUMAN, OPEN, PERSON, RANDOM, ENGINE, STOCKFISH):
+                return cls(PERSON, player=player_id, name=name, game=game)
+            raise UnknownPlayerError(f"Unknown player {ref[:80]!r}.")
+        if get_game(game).bot(ref) is not None:
+            return cls(BOT, bot=ref, game=game)
+        if rest:
             try:
                 catalog.get_model(ref)
             except catalog.UnknownModelError:
@@ -64,15 +61,17 @@ class PlayerSpec:
             else:
                 # Stored references always resolve (an endpoint removed from settings keeps
                 # its old matches readable); the form offers only configured models.
-                return cls(LLM, model=ref)
-        raise UnknownPlayerError(f"Unknown player {ref!r}.")
+                return cls(LLM, model=ref, game=game)
+        raise UnknownPlayerError(f"Unknown player {ref[:80]!r}.")
 
     def to_ref(self) -> str:
         if self.model is not None:
             return self.model
+        if self.bot is not None:
+            return self.bot
         if self.kind == PERSON:
             return f"{PERSON}:{self.player}:{self.name}"
-        return self.kind if self.level is None else f"{self.kind}:{self.level}"
+        return self.kind
 
     @property
     def is_llm(self) -> bool:
@@ -106,38 +105,24 @@ class PlayerSpec:
             return self.name or "Human"
         if self.kind == OPEN:
             return "Open seat (invited player)"
-        if self.kind == RANDOM:
-            return "Random mover"
-        if self.kind == ENGINE:
-            assert self.level is not None
-            return f"Arena engine {self.level} ({bots.ENGINE_LEVELS[self.level]})"
-        if self.kind == LLM:
-            assert self.model is not None
-            model = catalog.get_model(self.model)
-            return f"{model.name} ({model.provider_label})"
-        assert self.level is not None
-        return f"Stockfish skill {self.level}"
+        if self.kind == BOT:
+            assert self.bot is not None
+            bot = get_game(self.game).bot(self.bot)
+            return bot.label if bot is not None else self.bot
+        assert self.model is not None
+        model = catalog.get_model(self.model)
+        return f"{model.name} ({model.provider_label})"
 
 
 Choices = list[tuple[str, str] | tuple[str, list[tuple[str, str]]]]
 
 
-def player_choices(*, stockfish_available: bool) -> tuple[Choices, dict[str, str]]:
-    """The new-match form's choices (grouped), and the unavailable ones with the reason."""
-    bots_group = [
-        (HUMAN, "Me (play in this browser)"),
-        (OPEN, "A person I invite (share the link)"),
-        (RANDOM, "Random mover"),
-    ]
-    bots_group += [
-        (f"{ENGINE}:{level}", f"Arena engine {level}: {name}") for level, name in bots.ENGINE_LEVELS.items()
-    ]
-    if stockfish_available:
-        bots_group += [
-            (f"{STOCKFISH}:{skill}", f"Stockfish skill {skill}: {name}")
-            for skill, name in bots.STOCKFISH_SKILLS.items()
-        ]
-    choices: Choices = [("People and engines", bots_group)]
+def player_choices(game: str) -> tuple[Choices, dict[str, str]]:
+    """The new-match form's choices for a seat of ``game`` (grouped), and the unavailable
+    ones with the reason."""
+    people = [(HUMAN, "Me (play in this browser)"), (OPEN, "A person I invite (share the link)")]
+    bots = [(bot.ref, bot.label) for bot in get_game(game).bots() if bot.available]
+    choices: Choices = [("People", people), ("Bots", bots)]
     unavailable: dict[str, str] = {}
     groups: dict[str, list[tuple[str, str]]] = {}
     for model in catalog.models().values():

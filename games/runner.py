@@ -13,45 +13,33 @@ import logging
 import random
 import secrets
 import time
+from typing import Any
 
-import chess
 from django.conf import settings
 
 from arena_site.logs import match_context
 from arena_site.tasks import enqueue
-from games import bots
-from games.models import (
-    AWAITING_BOT,
-    LIST_RUNNING,
-    ConflictError,
-    MatchItem,
-    claim_lease,
-    commit_outcome,
-    commit_ply,
-    commit_resume,
-    list_matches,
-    release_lease,
-)
-from games.players import ENGINE, RANDOM, STOCKFISH, PlayerSpec
-from games.rules.chess import Outcome
+from games.core import Game, Outcome
+from games.models import AWAITING_BOT, LIST_RUNNING, MatchItem, list_matches
+from games.players import PlayerSpec
+from games.store import ConflictError, claim_lease, commit_move, commit_outcome, commit_resume, release_lease
 
 log = logging.getLogger(__name__)
 
 ADVANCE = "games.runner.advance"
 
 
-def choose_bot_move(seat: PlayerSpec, board: chess.Board) -> chess.Move:
-    if seat.kind == RANDOM:
-        return bots.random_move(board, random.Random())
-    if seat.kind == ENGINE and seat.level is not None:
-        return bots.engine_move(board, seat.level)
-    if seat.kind == STOCKFISH and seat.level is not None:
-        return bots.stockfish_move(board, seat.level)
-    raise ValueError(f"{seat.to_ref()} is not a bot")
+def choose_bot_move(rules: Game[Any], seat: PlayerSpec, state: Any, side: str) -> str:
+    """The move of the bot playing ``side`` (the seam tests hold a bot at)."""
+    bot = rules.bot(seat.to_ref())
+    if bot is None:
+        raise ValueError(f"{seat.to_ref()} is not a bot of {rules.name}")
+    return bot.choose(state, side, random.Random())
 
 
 def advance(match_id: str) -> bool:
-    """Play one bot ply of ``match_id``; return whether anything was stored."""
+    """Play one bot ply (or one bot's sealed choice) of ``match_id``; return whether anything
+    was stored."""
     with match_context(match_id):
         return _advance(match_id)
 
@@ -61,6 +49,7 @@ def _advance(match_id: str) -> bool:
     meta = claim_lease(match_id, token=token, now=time.time(), seconds=settings.ARENA_LEASE_SECONDS)
     if meta is None:
         return False  # not a bot's turn, finished, or another runner holds it
+    round_number = len(meta.record)
     try:
         stored = _play_bot_ply(meta, token)
     except Exception:
@@ -68,30 +57,37 @@ def _advance(match_id: str) -> bool:
         release_lease(meta, token)
         raise
     if stored and meta.awaiting == AWAITING_BOT:
-        enqueue(ADVANCE, match_id, delay=float(meta.pace_seconds))
+        # The pace is between plies: a second bot choosing in the same round goes at once.
+        same_round = len(meta.record) == round_number
+        enqueue(ADVANCE, match_id, delay=0.0 if same_round else float(meta.pace_seconds))
     return stored
 
 
 def _play_bot_ply(meta: MatchItem, token: str) -> bool:
-    game = meta.game_state()
-    seat = meta.seat_to_move(game)
+    rules = meta.rules
+    state = meta.state()
+    bots = [seat for seat in meta.pending(state) if meta.seat(seat).is_bot]
+    if not bots:
+        release_lease(meta, token)
+        return False
+    seat_name = bots[0]
+    seat = meta.seat(seat_name)
     try:
-        claim = game.claimable_draw()
+        claim = rules.claimable(state, seat_name)
         if claim is not None:
             # Bots claim a draw as soon as the rules let them (threefold, fifty moves).
-            commit_outcome(meta, Outcome(claim, None), lease_token=token)
+            commit_outcome(meta, Outcome.draw(rules.seats, claim), lease_token=token)
             return True
         if seat.is_llm:
             # Imported here, in the task: web requests (which import this module for
-            # ADVANCE) must not load the reply parser, prompts and llm client.
+            # ADVANCE) must not load the reply readers, prompts and llm client.
             from games.llm_turn import play_llm_turn
 
-            return play_llm_turn(meta, game, seat, token)
+            return play_llm_turn(meta, state, seat_name, token)
         started = time.perf_counter()
-        move = choose_bot_move(seat, game.board)
+        move = choose_bot_move(rules, seat, state, seat_name)
         think_ms = round((time.perf_counter() - started) * 1000)
-        record = game.play(move)
-        commit_ply(meta, game, record, think_ms=think_ms, lease_token=token)
+        commit_move(meta, state, seat_name, move, think_ms=think_ms, lease_token=token)
     except ConflictError:
         log.info("match %s moved on while a bot was thinking; dropping its ply", meta.match_id)
         return False

@@ -123,11 +123,21 @@ class Persona:
         return self
 
     def create_match(
-        self, white: str = "human", black: str = "engine:1", fen: str = "", pace: str = "0"
+        self,
+        white: str = "human",
+        black: str = "engine:1",
+        fen: str = "",
+        pace: str = "0",
+        *,
+        game: str = "chess",
+        **seats_and_options: str,
     ) -> str:
-        response = self.client.post(
-            "/matches/new", {"white": white, "black": black, "fen": fen, "pace": pace}
-        )
+        """A new match from the form: chess by default (``white``, ``black``, ``fen``); another
+        game with its seats and options as keywords (``game="tictactoe", x="human", o="perfect"``)."""
+        data = {"game": game, "pace": pace, **seats_and_options}
+        if game == "chess":
+            data.update(white=white, black=black, fen=fen)
+        response = self.client.post("/matches/new", data)
         assert response.status_code == 302, response.content.decode()[:2000]
         return response["Location"].rstrip("/").rsplit("/", 1)[-1]
 
@@ -149,11 +159,21 @@ def make_match(dynamodb: None):
     """Create a match straight through the service (no browser), e.g. for an owner id."""
 
     def make(
-        owner: str = "owner-1", white: str = "human", black: str = "human", fen: str | None = None
+        owner: str = "owner-1",
+        white: str = "human",
+        black: str = "human",
+        fen: str | None = None,
+        *,
+        game: str = "chess",
+        players: list[str] | None = None,
+        options: dict[str, Any] | None = None,
     ) -> MatchItem:
-        kwargs = {"start_fen": fen} if fen else {}
+        refs = players or [white, black]
         return services.match_create(
-            owner=owner, white=PlayerSpec.from_ref(white), black=PlayerSpec.from_ref(black), **kwargs
+            owner=owner,
+            game=game,
+            players=[PlayerSpec.from_ref(ref, game=game) for ref in refs],
+            options={"fen": fen} if fen else options,
         )
 
     return make

@@ -174,8 +174,12 @@ class Game(ABC, Generic[S]):
     terminations: ClassVar[Mapping[str, str]] = {}
     # Columns of the move list: chess shows White and Black side by side.
     move_columns: ClassVar[int] = 1
-    # The file extension of prompt templates under <package>/prompts/.
-    prompt_protocols: ClassVar[tuple[str, ...]] = ("strict", "assisted")
+    # A copyable text of the position on the match page ("FEN"), or "" for none.
+    position_label: ClassVar[str] = ""
+    # What the download link says ("PGN"); the default export is a JSON record.
+    export_label: ClassVar[str] = "JSON record"
+    # Static scripts the board needs (click-to-move), loaded by every page.
+    scripts: ClassVar[tuple[str, ...]] = ()
 
     # --- identity ------------------------------------------------------------------------
     def seat_label(self, seat: str) -> str:
@@ -197,6 +201,10 @@ class Game(ABC, Generic[S]):
     def clean_options(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Validated options from form or JSON values (missing ones take their default)."""
         return {option.name: raw.get(option.name, option.default) for option in self.options}
+
+    def options_from(self, start: str) -> dict[str, Any]:
+        """The options a start record was made from (a rematch starts from them)."""
+        return {}
 
     @abstractmethod
     def start(self, options: Mapping[str, Any]) -> str:
@@ -233,6 +241,18 @@ class Game(ABC, Generic[S]):
     @abstractmethod
     def view(self, state: S) -> dict[str, Any]:
         """The state as JSON for the API. States never hold sealed choices."""
+
+    def note(self, state: S) -> str:
+        """A remark for the status line (chess: " Check!")."""
+        return ""
+
+    def api_fields(self, start: str, state: S) -> dict[str, Any]:
+        """Extra top-level fields of the match JSON (chess keeps ``start_fen`` and ``fen``)."""
+        return {}
+
+    def move_fields(self, record: str, label: str) -> dict[str, Any]:
+        """Extra fields of a move in the match JSON (chess keeps ``uci`` and ``san``)."""
+        return {}
 
     def claimable(self, state: S, seat: str) -> str | None:
         """A draw ``seat`` may claim now (its termination), if the rules have one."""

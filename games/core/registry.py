@@ -11,7 +11,7 @@ from typing import Any
 
 from games.core.protocol import Game
 
-_PACKAGES = ("games.chess",)
+_PACKAGES = ("games.chess", "games.tictactoe", "games.connect4", "games.rps")
 _GAMES: dict[str, Game[Any]] = {}
 _loaded = False
 
@@ -53,3 +53,7 @@ def all_games() -> list[Game[Any]]:
 
 def game_ids() -> list[str]:
     return [game.id for game in all_games()]
+
+
+def game_choices() -> list[tuple[str, str]]:
+    return [(game.id, game.name) for game in all_games()]

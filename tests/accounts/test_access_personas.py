@@ -107,7 +107,9 @@ def test_only_the_side_to_move_may_move_through_the_api(cast, match_id, persona,
     )
     assert response.status_code == expected
     if expected == 201:
-        assert response.json()["moves"] == [{"ply": 1, "uci": "e2e4", "san": "e4"}]
+        assert response.json()["moves"] == [
+            {"ply": 1, "move": "e2e4", "label": "e4", "uci": "e2e4", "san": "e4"}
+        ]
     else:
         assert response.json()["status"] == expected
         assert get_meta(match_id).moves == []

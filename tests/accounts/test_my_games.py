@@ -14,8 +14,9 @@ from pytest_django.asserts import assertContains
 from accounts import users
 from accounts.forms import CURSOR_SALT
 from accounts.models import player_pk
+from accounts.projections import PlayerMatchItem, player_match_sk
 from arena_site.tables import count_requests
-from games.models import PlayerMatchItem, get_meta, new_match_id, now_utc, player_match_sk
+from games.models import get_meta, new_match_id, now_utc
 
 BACK_RANK_MATE_IN_ONE = "6k1/5ppp/8/8/8/8/5PPP/3R2K1 w - - 0 1"  # Rd8#
 STALEMATE_IN_ONE = "7k/4Q3/6K1/8/8/8/8/8 w - - 0 1"  # Qf7 leaves Black no move
@@ -274,7 +275,7 @@ def test_finished_entries_show_the_result_and_what_it_means_for_me(player, resul
     assert "1/2-1/2" in entry_text(response, results["drawn"])
     both = entry_text(response, results["both"])
     assert "0-1" in both
-    assert "you played white and black" in both
+    assert "you played White and Black" in both
     assert "you won" not in both
     assert "you lost" not in both
     assert "in progress" in entry_text(response, results["running"])

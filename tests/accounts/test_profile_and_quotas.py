@@ -11,11 +11,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts import quotas, users
 from accounts.models import STATS_SK, PlayerStatsItem, UsageItem, player_pk, usage_sk
+from accounts.projections import player_matches
 from arena_site.dynamodb import ArenaItem
 from arena_site.tables import count_requests
 from arena_site.tasks import capture_tasks
 from games import services
-from games.models import MatchItem, get_meta, player_matches
+from games.models import MatchItem, get_meta
 from games.players import PlayerSpec
 from llm import client
 from llm.catalog import get_model
@@ -211,7 +212,7 @@ def test_the_match_after_the_days_quota_is_refused_and_nothing_is_written(alice,
         status_code=429,
     )
     assertContains(response, "It resets at 00:00 UTC.", status_code=429)
-    assertContains(response, "<h1>New chess match</h1>", html=True, status_code=429)  # on the form
+    assertContains(response, "<h1>New Chess match</h1>", html=True, status_code=429)  # on the form
     assertNotContains(response, "Sign up for a larger quota.", status_code=429)
     assert matches_stored() == 2
     assert len(player_matches(alice.user_id, limit=10)[0]) == 2
@@ -229,7 +230,9 @@ def test_llm_matches_racing_for_the_last_slot_of_the_day_create_exactly_one(moto
     def create() -> None:
         gate.wait(timeout=10)
         try:
-            services.match_create(owner="u-racer", white=PlayerSpec.from_ref(GPT), black=PlayerSpec("human"))
+            services.match_create(
+                owner="u-racer", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("human")]
+            )
         except services.QuotaExceeded:
             outcomes.append("refused")
         else:

@@ -11,9 +11,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts import users
 from accounts.models import UserItem
+from accounts.projections import player_matches
 from accounts.sessions.models import SessionItem
 from arena_site.dynamodb import ArenaItem
-from games.models import get_meta, player_matches
+from games.models import get_meta
 
 PASSWORD = "quartz-lantern-91"
 NEW_PASSWORD = "copper-meadow-47"

@@ -29,7 +29,7 @@ with mock_aws():
     match_id = match.rstrip("/").rsplit("/", 1)[-1]
     pages += [match, f"/matches/{match_id}/live?v=0", f"/api/matches/{match_id}", f"/matches/{match_id}/pgn"]
     codes = [client.get(page).status_code for page in pages]
-    turn_machinery = ("games.llm_turn", "llm.chess_moves", "llm.client")
+    turn_machinery = ("games.llm_turn", "games.chess.reply", "llm.client")
     print(json.dumps({
         "codes": codes,
         "sdks": [m for m in ("openai", "anthropic") if m in sys.modules],

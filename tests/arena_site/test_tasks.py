@@ -66,7 +66,9 @@ def test_the_zappa_backend_invokes_this_lambda_and_zappa_routes_it_back(settings
     monkeypatch.setattr(asynchronous.LambdaAsyncResponse, "_send", fake_invoke)
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "llm-duel-arena-dev")
     settings.ARENA_TASK_BACKEND = "zappa"
-    meta = services.match_create(owner="o", white=PlayerSpec("random"), black=PlayerSpec("human"))
+    meta = services.match_create(
+        owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("human")]
+    )
     assert len(sent) == 1
     event = json.loads(sent[0])
     assert event["task_path"] == "arena_site.tasks.run_task"

@@ -30,14 +30,14 @@ def _click_squares(page, *squares: str) -> None:
 def test_a_person_plays_the_engine_by_clicking_and_typing(browser_page):
     page = browser_page
     _start(page, black="engine:1")
-    expect(page.locator("[data-status]")).to_have_text("You are to move (white).")
+    expect(page.locator("[data-status]")).to_have_text("You are to move (White).")
     _click_squares(page, "e2")
     expect(page.locator("rect.square.e4.target")).to_have_count(1)  # legal targets are shown
     _click_squares(page, "e4")
     # The engine answers on the server; the page learns it by polling.
     expect(page.locator("ol.moves a")).to_have_count(2)
     expect(page.locator("ol.moves a").first).to_have_text("e4")
-    expect(page.locator("[data-status]")).to_have_text("You are to move (white).")
+    expect(page.locator("[data-status]")).to_have_text("You are to move (White).")
     page.fill("#move-input", "Nf3")
     page.press("#move-input", "Enter")
     expect(page.locator("ol.moves a")).to_have_count(4)

@@ -205,7 +205,7 @@ def test_the_api_accepts_a_move_with_the_csrf_header(player):
         HTTP_X_CSRFTOKEN=token,
     )
     assert response.status_code == 201
-    assert response.json()["moves"] == [{"ply": 1, "uci": "e2e4", "san": "e4"}]
+    assert response.json()["moves"] == [{"ply": 1, "move": "e2e4", "label": "e4", "uci": "e2e4", "san": "e4"}]
     assert get_meta(match_id).moves == ["e2e4"]
 
 

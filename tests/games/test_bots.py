@@ -8,8 +8,8 @@ from pathlib import Path
 import chess
 import pytest
 
-from games import bots
-from games.bots import (
+from games.chess import bots
+from games.chess.bots import (
     ENGINE_LEVELS,
     STOCKFISH_SKILLS,
     BotUnavailableError,

@@ -18,11 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import chess
 import pytest
 
 from arena_site.tasks import capture_tasks
 from games import runner, services
+from games.chess.rules import ChessGame, color_name
+from games.core import RESIGNATION, Outcome
 from games.models import (
     AWAITING_BOT,
     AWAITING_HUMAN,
@@ -38,7 +39,6 @@ from games.models import (
     ply_sk,
 )
 from games.players import PlayerSpec
-from games.rules.chess import ChessGame, Outcome, Termination, color_name
 from games.runner import ADVANCE
 
 OWNER = "owner-concurrency"
@@ -118,19 +118,19 @@ class SlowBot:
             self._returned += 1
             self._cond.notify_all()
 
-    def _choose(self, seat: PlayerSpec, board: chess.Board) -> chess.Move:
+    def _choose(self, rules, seat: PlayerSpec, state, side: str) -> str:
         with self._cond:
             self.thinkers += 1
             if not self._cond.wait_for(lambda: self._returned >= self._rivals, timeout=GATE_TIMEOUT):
                 self.timed_out = True
-        return self._real(seat, board)
+        return self._real(rules, seat, state, side)
 
 
 def create(white: str, black: str) -> str:
     """A new match; its first step (if a bot opens) is captured, not run."""
     with capture_tasks():
         meta = services.match_create(
-            owner=OWNER, white=PlayerSpec.from_ref(white), black=PlayerSpec.from_ref(black)
+            owner=OWNER, players=[PlayerSpec.from_ref(white), PlayerSpec.from_ref(black)]
         )
     return meta.match_id
 
@@ -159,26 +159,31 @@ def stored(match_id: str, *, lease_free: bool = True) -> LoadedMatch:
     loaded = load_match(match_id)
     assert loaded is not None
     meta, plies = loaded.meta, loaded.plies
-    moves = list(meta.uci_moves)
+    moves = list(meta.record)
 
     assert [ply.number for ply in plies] == list(range(1, len(moves) + 1))
     assert [ply.sk for ply in plies] == [ply_sk(n) for n in range(1, len(moves) + 1)]
-    assert [ply.uci for ply in plies] == moves
+    assert [ply.record for ply in plies] == moves
 
-    game = ChessGame(meta.start_fen, moves)  # raises if any stored move is illegal
-    assert game.fen() == meta.fen
-    replay = ChessGame(meta.start_fen)
+    game = ChessGame(meta.start, moves)  # raises if any stored move is illegal
+    assert game.fen() == meta.position
+    replay = ChessGame(meta.start)
     for ply in plies:
         side = color_name(replay.turn)
-        seat = meta.seat_to_move(replay)
-        record = replay.play(ply.uci)
-        assert (ply.san, ply.fen, ply.side, ply.player) == (record.san, record.fen, side, seat.to_ref())
+        seat = meta.seat(replay.seat)
+        record = replay.play(ply.record)
+        assert (ply.label, ply.position, ply.side, ply.player) == (
+            record.san,
+            record.fen,
+            side,
+            seat.to_ref(),
+        )
 
     board_outcome = game.outcome()
     if meta.status == STATUS_RUNNING:
         assert board_outcome is None
         assert (meta.result, meta.termination, meta.winner, meta.finished_at) == (None, None, None, None)
-        assert meta.awaiting == (AWAITING_HUMAN if meta.seat_to_move(game).is_human else AWAITING_BOT)
+        assert meta.awaiting == (AWAITING_HUMAN if meta.seat(game.seat).is_human else AWAITING_BOT)
         assert meta.gsi1pk == LIST_RUNNING
         ended_without_move = False
     else:
@@ -210,7 +215,7 @@ def test_twenty_four_simultaneous_advances_store_exactly_one_ply(
     assert sorted(outcomes.values) == [False] * 23 + [True]
     assert bot.thinkers == 1
     loaded = stored(match_id)
-    assert len(loaded.meta.uci_moves) == 1
+    assert len(loaded.meta.record) == 1
     assert len(loaded.plies) == 1
     assert loaded.meta.version == 2
     assert loaded.meta.status == STATUS_RUNNING
@@ -232,20 +237,20 @@ def test_rounds_of_twenty_simultaneous_advances_add_one_ply_each_and_replay_lega
         outcomes, tasks = advance_burst(match_id, 20, bot=bot)
         after = stored(match_id)
         assert outcomes.values.count(True) == 1, f"round {round_number}"
-        if after.meta.termination in (Termination.THREEFOLD_REPETITION, Termination.FIFTY_MOVES):
+        if after.meta.termination in ("threefold_repetition", "fifty_moves"):
             assert bot.thinkers == 0  # the runner claimed a draw instead of moving
-            assert after.meta.uci_moves == before.uci_moves
+            assert after.meta.record == before.record
         else:
             assert bot.thinkers == 1
-            assert after.meta.uci_moves[:-1] == before.uci_moves, f"round {round_number}"
+            assert after.meta.record[:-1] == before.record, f"round {round_number}"
             assert len(after.plies) == round_number
         assert after.meta.version == before.version + 1
         assert tasks == ([(ADVANCE, (match_id,), 0.0)] if after.meta.is_running else [])
 
     final = stored(match_id)
-    assert len(final.meta.uci_moves) == len(final.plies) >= 1
-    game = ChessGame(final.meta.start_fen, final.meta.uci_moves)
-    assert game.fen() == final.meta.fen
+    assert len(final.meta.record) == len(final.plies) >= 1
+    game = ChessGame(final.meta.start, final.meta.record)
+    assert game.fen() == final.meta.position
     if final.meta.is_running:
         assert len(final.plies) == 15
 
@@ -266,8 +271,8 @@ def test_twenty_simultaneous_first_moves_in_a_two_human_match_apply_exactly_one(
     for error in outcomes.raised:
         assert isinstance(error, services.MatchConflict | services.BadMove), repr(error)
     loaded = stored(match_id)
-    assert loaded.meta.uci_moves == [winner_ply.uci]
-    assert [ply.san for ply in loaded.plies] == [winner_ply.san]
+    assert loaded.meta.record == [winner_ply.ply.record]
+    assert [ply.label for ply in loaded.plies] == [winner_ply.ply.label]
     assert loaded.meta.version == winner_meta.version == 2
     assert loaded.meta.awaiting == AWAITING_HUMAN
     assert tasks == []
@@ -292,7 +297,7 @@ def test_twenty_simultaneous_first_moves_against_a_bot_apply_one_and_answer_409_
         assert isinstance(error, services.MatchConflict), repr(error)
         assert error.status == 409
     loaded = stored(match_id)
-    assert loaded.meta.uci_moves == [winner_ply.uci]
+    assert loaded.meta.record == [winner_ply.ply.record]
     assert loaded.meta.awaiting == AWAITING_BOT
     assert tasks == [(ADVANCE, (match_id,), 0.0)]
 
@@ -319,18 +324,18 @@ def test_simultaneous_advances_and_resignations_never_store_two_plies(moto_serve
 
     loaded = stored(match_id)
     meta = loaded.meta
-    assert len(meta.uci_moves) == len(loaded.plies) == advanced.count(True)
+    assert len(meta.record) == len(loaded.plies) == advanced.count(True)
     if resigned:
         # Resigned before the bot's ply landed (no ply), or after it (one ply): never two.
         assert meta.status == STATUS_FINISHED
-        assert meta.termination == Termination.RESIGNATION
+        assert meta.termination == RESIGNATION
         assert (meta.winner, meta.result) == ("white", "1-0")
-        assert meta.outcome() == Outcome(Termination.RESIGNATION, chess.WHITE)
+        assert meta.outcome() == Outcome.loss(("white", "black"), "black", RESIGNATION)
         assert resigned[0].version == meta.version
     else:
         # Every resignation read the match before the ply and lost the write to it.
         assert meta.status == STATUS_RUNNING
-        assert len(meta.uci_moves) == 1
+        assert len(meta.record) == 1
         assert meta.awaiting == AWAITING_HUMAN
 
 
@@ -349,7 +354,7 @@ def test_an_expired_lease_is_resumed_and_twenty_advances_then_store_exactly_one_
     with capture_tasks() as tasks:
         assert match_id not in runner.resume_stalled(now=time.time())
     assert (ADVANCE, (match_id,), 0.0) not in tasks
-    assert stored(match_id, lease_free=False).meta.uci_moves == []
+    assert stored(match_id, lease_free=False).meta.record == []
 
     # That runner died: its lease ran out a minute ago.
     key.update(
@@ -364,7 +369,7 @@ def test_an_expired_lease_is_resumed_and_twenty_advances_then_store_exactly_one_
     assert sorted(outcomes.values) == [False] * 19 + [True]
     assert tasks == []
     loaded = stored(match_id)
-    assert len(loaded.meta.uci_moves) == len(loaded.plies) == 1
+    assert len(loaded.meta.record) == len(loaded.plies) == 1
     assert loaded.meta.version == 2
     assert loaded.meta.awaiting == AWAITING_HUMAN
     assert match_id not in runner.resume_stalled(now=time.time())
@@ -377,9 +382,9 @@ def test_a_runner_whose_lease_expired_while_thinking_loses_its_ply_to_the_runner
     results: dict[str, bool] = {}
     moves = iter(["a2a3", "h2h4"])  # the slow runner's move, then the one that takes over
 
-    def choose(seat: PlayerSpec, board: chess.Board) -> chess.Move:
-        move = chess.Move.from_uci(next(moves))
-        if move.uci() == "a2a3":
+    def choose(rules, seat: PlayerSpec, state, side: str) -> str:
+        move = next(moves)
+        if move == "a2a3":
             # The slow runner is still thinking when its lease runs out, and another takes over.
             MatchItem(match_pk(match_id), "META").update(actions=[MatchItem.lease_until.set(time.time() - 1)])
             thread = threading.Thread(target=lambda: results.setdefault("fast", runner.advance(match_id)))
@@ -393,5 +398,5 @@ def test_a_runner_whose_lease_expired_while_thinking_loses_its_ply_to_the_runner
 
     assert results == {"fast": True, "slow": False}
     loaded = stored(match_id)
-    assert loaded.meta.uci_moves == ["h2h4"]
-    assert [ply.uci for ply in loaded.plies] == ["h2h4"]
+    assert loaded.meta.record == ["h2h4"]
+    assert [ply.record for ply in loaded.plies] == ["h2h4"]

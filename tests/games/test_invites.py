@@ -31,7 +31,7 @@ def test_the_owner_shares_a_link_and_the_first_visitor_takes_the_open_seat(playe
     assert "data-join" not in owner_page  # no seat for the one who invites
 
     visitor_page = outsider.client.get(f"/matches/{match_id}/").content.decode()
-    assert "Take the black seat and play" in visitor_page
+    assert "Take the Black seat and play" in visitor_page
     joined = outsider.client.post(f"/matches/{match_id}/join")
     assert joined.status_code == 302
     meta = get_meta(match_id)

@@ -9,10 +9,10 @@ import pytest
 
 from arena_site.tasks import capture_tasks
 from games import runner, services
+from games.chess.rules import ChessGame
 from games.llm_options import LLMOptions
 from games.models import get_meta, load_match
 from games.players import PlayerSpec
-from games.rules.chess import ChessGame
 from llm import catalog, client
 from llm.catalog import get_model
 from llm.types import Usage
@@ -53,7 +53,7 @@ def test_an_llm_duel_is_played_to_the_end_with_every_attempt_and_its_cost_kept(d
         claude("I'll play e5.", thinking=["The centre matters."], input_tokens=180, output_tokens=40),
         claude("Qh4 is mate.\nFinal answer: Qh4#", input_tokens=220, output_tokens=30),
     )
-    meta = services.match_create(owner="o", white=PlayerSpec.from_ref(GPT), black=PlayerSpec.from_ref(CLAUDE))
+    meta = services.match_create(owner="o", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref(CLAUDE)])
     loaded = load_match(meta.match_id)
     final = loaded.meta
     assert (final.status, final.result, final.termination, final.winner) == (
@@ -63,7 +63,7 @@ def test_an_llm_duel_is_played_to_the_end_with_every_attempt_and_its_cost_kept(d
         "black",
     )
     assert final.moves == ["f2f3", "e7e5", "g2g4", "d8h4"]
-    assert ChessGame(final.start_fen, final.moves).is_over()
+    assert ChessGame(final.start, final.moves).is_over()
 
     plies = sorted(loaded.plies, key=lambda p: p.number)
     move2 = plies[2].detail
@@ -147,7 +147,7 @@ def test_a_model_that_never_finds_a_legal_move_forfeits(dynamodb, providers):
     providers.script(RESPONSES, *[gpt("Final answer: Ke2") for _ in range(2)])
     options = LLMOptions(attempts=2)
     meta = services.match_create(
-        owner="o", white=PlayerSpec.from_ref(GPT), black=PlayerSpec("random"), llm_options=options
+        owner="o", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("random")], llm_options=options
     )
     loaded = load_match(meta.match_id)
     assert (loaded.meta.termination, loaded.meta.winner, loaded.meta.result) == ("forfeit", "black", "0-1")
@@ -162,7 +162,9 @@ def test_a_random_move_after_the_attempts_is_flagged_everywhere(dynamodb, provid
     providers.script(RESPONSES, gpt("nothing"), gpt("still nothing"), gpt("no"))
     options = LLMOptions(attempts=3, on_exhausted="random")
     created = services.match_create(
-        owner=player.name, white=PlayerSpec.from_ref(GPT), black=PlayerSpec("human"), llm_options=options
+        owner=player.name,
+        players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("human")],
+        llm_options=options,
     )
     loaded = load_match(created.match_id)
     assert len(loaded.meta.moves) == 1
@@ -179,8 +181,7 @@ def test_a_side_over_its_token_budget_loses_on_budget(dynamodb, providers):
     providers.script(RESPONSES, gpt("Final answer: e4", input_tokens=900, output_tokens=200))
     meta = services.match_create(
         owner="o",
-        white=PlayerSpec.from_ref(GPT),
-        black=PlayerSpec("human"),
+        players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("human")],
         llm_options=LLMOptions(token_budget=1000),
     )
     final = get_meta(meta.match_id)
@@ -193,8 +194,7 @@ def test_a_match_over_its_dollar_budget_ends_on_budget(dynamodb, providers):
     providers.script(RESPONSES, gpt("Final answer: e4", input_tokens=2_000_000, output_tokens=10))
     meta = services.match_create(
         owner="o",
-        white=PlayerSpec.from_ref(GPT),
-        black=PlayerSpec("human"),
+        players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("human")],
         llm_options=LLMOptions(dollar_budget=0.10),
     )
     final = get_meta(meta.match_id)
@@ -206,7 +206,7 @@ def test_provider_trouble_pauses_the_match_then_it_resumes_by_itself(dynamodb, p
     settings.ARENA_LLM_MAX_PAUSES = 2
     error = {"error": {"message": "overloaded", "type": "server_error"}}
     providers.script(RESPONSES, *[Reply(503, error, FAST_RETRY) for _ in range(4)])  # 1 call + 3 retries
-    meta = services.match_create(owner="o", white=PlayerSpec.from_ref(GPT), black=PlayerSpec("human"))
+    meta = services.match_create(owner="o", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("human")])
     paused = get_meta(meta.match_id)
     assert paused.status == "paused"
     assert "503" in paused.pause_reason
@@ -231,7 +231,7 @@ def test_a_provider_that_keeps_failing_ends_the_match_as_aborted(dynamodb, provi
     settings.ARENA_LLM_MAX_PAUSES = 1
     error = {"error": {"message": "overloaded", "type": "server_error"}}
     providers.script(RESPONSES, *[Reply(500, error, FAST_RETRY) for _ in range(8)])
-    meta = services.match_create(owner="o", white=PlayerSpec.from_ref(GPT), black=PlayerSpec("random"))
+    meta = services.match_create(owner="o", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("random")])
     assert get_meta(meta.match_id).status == "paused"
     with capture_tasks():
         runner.resume_stalled(now=time.time() + 10_000)
@@ -245,7 +245,7 @@ def test_a_wrong_key_aborts_at_once_without_pausing(dynamodb, providers):
     providers.script(
         RESPONSES, Reply(401, {"error": {"message": "Incorrect API key", "type": "invalid_request_error"}})
     )
-    meta = services.match_create(owner="o", white=PlayerSpec.from_ref(GPT), black=PlayerSpec("human"))
+    meta = services.match_create(owner="o", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("human")])
     final = get_meta(meta.match_id)
     assert final.termination == "aborted"
     assert "sk-test-openai-secret" not in (final.pause_reason or "")
@@ -303,7 +303,7 @@ def test_a_model_on_an_openai_compatible_endpoint_plays_through_chat_completions
         fake_llm_server.script(CHAT, Reply(body=chat_body("<think>e5 is solid.</think>Final answer: e5")))
         with capture_tasks():
             meta = services.match_create(
-                owner="o", white=PlayerSpec("human"), black=PlayerSpec.from_ref("ollama:qwen3:8b")
+                owner="o", players=[PlayerSpec.from_ref("human"), PlayerSpec.from_ref("ollama:qwen3:8b")]
             )
             services.match_play_move(match_id=meta.match_id, player_id="o", move_text="e4")
         runner.advance(meta.match_id)

@@ -25,7 +25,7 @@ def test_a_match_pauses_until_the_next_utc_day_once_the_owner_spent_the_daily_do
     # gpt-4o-mini: 4M input tokens cost $0.60, past the owner's $0.50 for the day.
     providers.script(RESPONSES, gpt("Final answer: e4", input_tokens=4_000_000, output_tokens=10))
     meta = services.match_create(
-        owner="u-spender", white=PlayerSpec.from_ref(GPT), black=PlayerSpec("random")
+        owner="u-spender", players=[PlayerSpec.from_ref(GPT), PlayerSpec.from_ref("random")]
     )
     # White played e4 (the call that crossed the line is paid and its move kept), the random
     # mover replied, and White's next turn did not call the model at all.

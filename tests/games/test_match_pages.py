@@ -49,7 +49,7 @@ def test_the_new_match_form_offers_every_kind_of_player(player):
 
 
 def test_stockfish_is_offered_only_when_a_binary_is_found(player, settings, monkeypatch):
-    from games import bots
+    from games.chess import bots
 
     monkeypatch.setattr(bots, "stockfish_path", lambda: None)
     assert 'value="stockfish:' not in player.client.get("/matches/new").content.decode()
@@ -61,7 +61,7 @@ def test_a_new_match_from_a_pasted_fen_starts_there(player):
     fen = "4k3/8/8/8/8/8/4P3/4K3 w - - 0 1"
     match_id = player.create_match(white="human", black="human", fen=f"  {fen}  ")
     meta = get_meta(match_id)
-    assert meta.start_fen == fen
+    assert meta.start == fen
     assert fen in player.client.get(f"/matches/{match_id}/").content.decode()
 
 
@@ -79,7 +79,7 @@ def test_the_match_page_shows_an_svg_board_the_moves_and_the_fen(player):
     for san in ["e4", "e5", "Nf3"]:
         board.push_san(san)
     assert board.fen() in html
-    assert _status(response) == "Black is to move (black)."
+    assert _status(response) == "Black is to move."
     # No inline style attributes: the page must work under a strict Content-Security-Policy.
     assert "style=" not in html
 
@@ -180,7 +180,7 @@ def test_promotion_castling_and_en_passant_can_be_played_from_the_form(player):
     ep = player.create_match(white="human", black="human", fen="4k3/3p4/8/4P3/8/8/8/4K3 b - - 0 1")
     player.client.post(f"/matches/{ep}/move", {"move": "d5"})
     player.client.post(f"/matches/{ep}/move", {"move": "exd6"})
-    assert get_meta(ep).fen.startswith("4k3/8/3P4/8/8/8/8/4K3 b")
+    assert get_meta(ep).position.startswith("4k3/8/3P4/8/8/8/8/4K3 b")
 
 
 def test_the_player_resigns_and_the_engine_wins(player):
@@ -282,9 +282,11 @@ def test_an_htmx_move_answers_with_the_live_partial(player):
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="live"')
     assert "<html" not in html
+    assert 'title="White: Human"' in html  # the partial shows the move as it was stored
     assert len(get_meta(match_id).moves) == 2  # the engine answered
-    assert re.search(r'title="Black: Arena engine 1 \(Beginner\), \d+ ms"', html)  # who played, how fast
-    assert 'title="White: Human"' in html
+    # ... and the next poll shows who played it and how fast.
+    polled = player.client.get(f"/matches/{match_id}/live?v=2").content.decode()
+    assert re.search(r'title="Black: Arena engine 1 \(Beginner\), \d+ ms"', polled)
 
 
 def test_request_budgets_of_the_hot_paths(player, outsider):
@@ -299,6 +301,13 @@ def test_request_budgets_of_the_hot_paths(player, outsider):
     with count_requests() as move:
         player.client.post(f"/matches/{match_id}/move", {"move": "e4"})
     assert move.total <= 3, move
+    with count_requests() as htmx_move:
+        response = player.client.post(f"/matches/{match_id}/move", {"move": "e5"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'id="live"' in response.content.decode()
+    assert "e5" in response.content.decode()
+    # The session, the match (one Query: META and plies), the commit: no re-read to draw.
+    assert htmx_move.calls == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}, htmx_move
     version = get_meta(match_id).version
     with count_requests() as poll:
         player.client.get(f"/matches/{match_id}/live?v={version}")

@@ -1,4 +1,4 @@
-"""Tests of the arena's pure chess rules (games.rules.chess): outcomes, special moves, the
+"""Tests of the arena's pure chess rules (games.chess.rules): outcomes, special moves, the
 messages a player sees for a bad move, FEN validation, replaying stored games and PGN export."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import chess
 import chess.pgn
 import pytest
 
-from games.rules.chess import (
+from games.chess import GAME as CHESS
+from games.chess.rules import (
     STARTING_FEN,
     AmbiguousMoveError,
     ChessGame,
@@ -18,14 +19,16 @@ from games.rules.chess import (
     IllegalMoveError,
     InvalidPositionError,
     MoveError,
-    Outcome,
     Termination,
     UnparseableMoveError,
     color_name,
+    outcome_of,
     parse_color,
     pgn_date,
+    pgn_termination,
     validate_fen,
 )
+from games.core import ABORTED, BUDGET, FORFEIT, RESIGNATION, Outcome
 
 FOOLS_MATE = ["f2f3", "e7e5", "g2g4", "d8h4"]
 KNIGHT_SHUFFLE = ["g1f3", "g8f6", "f3g1", "f6g8"]  # back to the start position every 4 plies
@@ -55,9 +58,9 @@ def test_fools_mate_ends_the_game_with_black_winning_by_checkmate():
     game = play_all(ChessGame(), ["f3", "e5", "g4", "Qh4#"])
 
     outcome = game.outcome()
-    assert outcome == Outcome(Termination.CHECKMATE, chess.BLACK)
+    assert outcome == outcome_of(Termination.CHECKMATE, chess.BLACK)
     assert outcome.result == "0-1"
-    assert outcome.describe() == "Black wins by checkmate"
+    assert CHESS.describe(outcome) == "Black wins by checkmate"
     assert game.is_over()
     assert game.is_check()
     assert game.legal_moves() == []
@@ -71,9 +74,9 @@ def test_a_back_rank_mate_from_a_fen_is_a_white_win():
     record = game.play("Ra8")
 
     assert record.san == "Ra8#"
-    assert game.outcome() == Outcome(Termination.CHECKMATE, chess.WHITE)
+    assert game.outcome() == outcome_of(Termination.CHECKMATE, chess.WHITE)
     assert game.outcome().result == "1-0"
-    assert "white wins" in game.outcome().describe().lower()
+    assert "white wins" in CHESS.describe(game.outcome()).lower()
 
 
 def test_a_queen_move_that_leaves_black_no_move_and_no_check_is_stalemate():
@@ -85,7 +88,7 @@ def test_a_queen_move_that_leaves_black_no_move_and_no_check_is_stalemate():
     assert outcome.termination == Termination.STALEMATE
     assert outcome.winner is None
     assert outcome.result == "1/2-1/2"
-    assert outcome.describe() == "Draw by stalemate"
+    assert CHESS.describe(outcome) == "Draw by stalemate"
     assert not game.is_check()
 
 
@@ -94,8 +97,8 @@ def test_capturing_the_last_rook_leaves_king_against_king_and_draws():
 
     game.play("Kxd4")
 
-    assert game.outcome() == Outcome(Termination.INSUFFICIENT_MATERIAL, None)
-    assert "insufficient material" in game.outcome().describe()
+    assert game.outcome() == outcome_of(Termination.INSUFFICIENT_MATERIAL, None)
+    assert "insufficient material" in CHESS.describe(game.outcome())
 
 
 def test_king_and_bishop_against_king_is_a_draw_by_insufficient_material():
@@ -127,8 +130,8 @@ def test_fivefold_repetition_ends_the_game_by_itself():
 
     play_all(game, KNIGHT_SHUFFLE)
 
-    assert game.outcome() == Outcome(Termination.FIVEFOLD_REPETITION, None)
-    assert game.outcome().describe() == "Draw by fivefold repetition"
+    assert game.outcome() == outcome_of(Termination.FIVEFOLD_REPETITION, None)
+    assert CHESS.describe(game.outcome()) == "Draw by fivefold repetition"
     assert game.claimable_draw() is None  # nothing to claim once the game is over
     with pytest.raises(GameOverError):
         game.play("e4")
@@ -160,63 +163,68 @@ def test_the_seventy_five_move_rule_ends_the_game_by_itself():
 
     game.play("Ra2")
 
-    assert game.outcome() == Outcome(Termination.SEVENTYFIVE_MOVES, None)
-    assert game.outcome().describe() == "Draw by the 75-move rule"
+    assert game.outcome() == outcome_of(Termination.SEVENTYFIVE_MOVES, None)
+    assert CHESS.describe(game.outcome()) == "Draw by the 75-move rule"
     assert game.is_over()
 
 
 def test_resignation_has_a_readable_label_and_gives_the_win_to_the_other_side():
-    outcome = Outcome(Termination.RESIGNATION, chess.WHITE)
+    outcome = Outcome.loss(("white", "black"), "black", RESIGNATION)
 
-    assert Termination.RESIGNATION.label == "resignation"
     assert outcome.result == "1-0"
-    assert outcome.describe() == "White wins by resignation"
+    assert CHESS.describe(outcome) == "White wins by resignation"
 
 
 @pytest.mark.parametrize(
     "outcome",
     [
-        Outcome(Termination.CHECKMATE, chess.WHITE),
-        Outcome(Termination.RESIGNATION, chess.BLACK),
-        Outcome(Termination.STALEMATE, None),
-        Outcome(Termination.THREEFOLD_REPETITION, None),
+        outcome_of(Termination.CHECKMATE, chess.WHITE),
+        Outcome.loss(("white", "black"), "white", RESIGNATION),
+        outcome_of(Termination.STALEMATE, None),
+        outcome_of(Termination.THREEFOLD_REPETITION, None),
     ],
 )
-def test_an_outcome_survives_a_round_trip_through_a_dict(outcome):
-    assert Outcome.from_dict(outcome.to_dict()) == outcome
+def test_an_outcome_survives_a_round_trip_through_what_a_match_stores(outcome):
+    stored = outcome.to_dict()
+    back = Outcome.from_stored(
+        ("white", "black"),
+        termination=stored["termination"],
+        winner=stored["winner"],
+        result=stored["result"],
+    )
+    assert back == outcome
 
 
-def test_an_outcome_dict_names_the_termination_winner_and_result_in_plain_strings():
-    assert Outcome(Termination.CHECKMATE, chess.BLACK).to_dict() == {
+def test_an_outcome_dict_names_the_termination_winner_result_and_scores_in_plain_values():
+    assert outcome_of(Termination.CHECKMATE, chess.BLACK).to_dict() == {
         "termination": "checkmate",
         "winner": "black",
         "result": "0-1",
+        "scores": {"white": 0.0, "black": 1.0},
     }
-    assert Outcome(Termination.FIFTY_MOVES, None).to_dict() == {
+    assert outcome_of(Termination.FIFTY_MOVES, None).to_dict() == {
         "termination": "fifty_moves",
         "winner": None,
         "result": "1/2-1/2",
+        "scores": {"white": 0.5, "black": 0.5},
     }
 
 
-ARENA_TERMINATIONS = {
-    Termination.FORFEIT: "rules infraction",
-    Termination.BUDGET: "adjudication",
-    Termination.ABORTED: "abandoned",
-}
+ARENA_TERMINATIONS = {FORFEIT: "rules infraction", BUDGET: "adjudication", ABORTED: "abandoned"}
 
 
 def test_every_termination_has_a_label_and_a_standard_pgn_termination():
-    for termination in Termination:
-        assert termination.label
-        assert termination.pgn_termination == ARENA_TERMINATIONS.get(termination, "normal")
+    for termination in [*Termination, RESIGNATION, FORFEIT, BUDGET, ABORTED]:
+        assert CHESS.termination_label(termination)
+        assert pgn_termination(termination) == ARENA_TERMINATIONS.get(termination, "normal")
 
 
 def test_an_aborted_game_has_no_result_and_says_why():
-    outcome = Outcome(Termination.ABORTED, None)
+    outcome = Outcome.no_result(("white", "black"), ABORTED)
     assert outcome.result == "*"
-    assert outcome.describe() == "Aborted: provider error"
-    assert Outcome(Termination.FORFEIT, chess.BLACK).describe().startswith("Black wins by forfeit")
+    assert CHESS.describe(outcome) == "Aborted: provider error"
+    forfeit = Outcome.loss(("white", "black"), "white", FORFEIT)
+    assert CHESS.describe(forfeit).startswith("Black wins by forfeit")
 
 
 def test_side_names_convert_both_ways_and_unknown_sides_are_refused():
@@ -785,7 +793,7 @@ def test_pgn_date_uses_the_pgn_dotted_format():
 def test_a_finished_game_exports_to_pgn_with_headers_result_and_an_outcome_comment():
     game = ChessGame(moves=FOOLS_MATE)
 
-    pgn = game.to_pgn(HEADERS, game.outcome())
+    pgn = game.to_pgn(HEADERS, game.outcome(), CHESS.describe(game.outcome()))
 
     for header in [
         '[Event "Arena duel"]',
@@ -805,7 +813,7 @@ def test_a_finished_game_exports_to_pgn_with_headers_result_and_an_outcome_comme
 def test_a_finished_game_pgn_parses_back_to_the_same_moves_and_outcome():
     game = ChessGame(moves=FOOLS_MATE)
 
-    parsed = read_pgn(game.to_pgn(HEADERS, game.outcome()))
+    parsed = read_pgn(game.to_pgn(HEADERS, game.outcome(), CHESS.describe(game.outcome())))
 
     assert [move.uci() for move in parsed.mainline_moves()] == FOOLS_MATE
     assert parsed.headers["Result"] == "0-1"
@@ -842,7 +850,7 @@ def test_a_game_from_a_custom_position_exports_setup_and_fen_headers_and_replays
 def test_a_drawn_game_pgn_records_a_draw_and_names_the_reason():
     game = ChessGame(moves=KNIGHT_SHUFFLE * 4)
 
-    pgn = game.to_pgn({"Event": "Repetition"}, game.outcome())
+    pgn = game.to_pgn({"Event": "Repetition"}, game.outcome(), CHESS.describe(game.outcome()))
 
     assert '[Result "1/2-1/2"]' in pgn
     assert "Draw by fivefold repetition." in pgn
@@ -853,7 +861,8 @@ def test_a_drawn_game_pgn_records_a_draw_and_names_the_reason():
 def test_a_resigned_game_pgn_carries_the_resignation():
     game = ChessGame(moves=["e2e4"])
 
-    pgn = game.to_pgn(HEADERS, Outcome(Termination.RESIGNATION, chess.WHITE))
+    resigned = Outcome.loss(("white", "black"), "black", RESIGNATION)
+    pgn = game.to_pgn(HEADERS, resigned, CHESS.describe(resigned))
 
     assert '[Result "1-0"]' in pgn
     assert "White wins by resignation." in pgn

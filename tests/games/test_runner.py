@@ -8,26 +8,30 @@ import pytest
 
 from arena_site.tasks import capture_tasks
 from games import runner, services
+from games.chess.rules import ChessGame
 from games.models import MatchItem, get_meta, load_match, match_pk
 from games.players import PlayerSpec
-from games.rules.chess import ChessGame
 
 
 def test_an_engine_game_is_played_to_its_end_by_tasks_alone(dynamodb):
-    meta = services.match_create(owner="o", white=PlayerSpec("engine", 2), black=PlayerSpec("random"))
+    meta = services.match_create(
+        owner="o", players=[PlayerSpec.from_ref("engine:2"), PlayerSpec.from_ref("random")]
+    )
     loaded = load_match(meta.match_id)
     assert loaded.meta.status == "finished"
     assert loaded.meta.termination is not None
-    game = ChessGame(loaded.meta.start_fen, loaded.meta.moves)  # replays as a legal game
-    assert game.fen() == loaded.meta.fen
-    assert [p.uci for p in sorted(loaded.plies, key=lambda p: p.number)] == loaded.meta.moves
+    game = ChessGame(loaded.meta.start, loaded.meta.moves)  # replays as a legal game
+    assert game.fen() == loaded.meta.position
+    assert [p.record for p in sorted(loaded.plies, key=lambda p: p.number)] == loaded.meta.moves
     assert {p.player for p in loaded.plies} == {"engine:2", "random"}
     assert loaded.meta.version == len(loaded.meta.moves) + 1 + (0 if game.is_over() else 1)
 
 
 def test_the_engine_answers_a_human_move(dynamodb):
     with capture_tasks() as queued:
-        meta = services.match_create(owner="o", white=PlayerSpec("human"), black=PlayerSpec("engine", 1))
+        meta = services.match_create(
+            owner="o", players=[PlayerSpec.from_ref("human"), PlayerSpec.from_ref("engine:1")]
+        )
         assert queued == []  # a human opens: nothing to do in the background
         services.match_play_move(match_id=meta.match_id, player_id="o", move_text="e4")
     assert queued == [(runner.ADVANCE, (meta.match_id,), 0.0)]
@@ -41,7 +45,7 @@ def test_the_engine_answers_a_human_move(dynamodb):
 def test_a_paced_match_queues_its_next_step_with_a_delay(dynamodb):
     with capture_tasks() as queued:
         meta = services.match_create(
-            owner="o", white=PlayerSpec("random"), black=PlayerSpec("random"), pace_seconds=3
+            owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("random")], pace_seconds=3
         )
         runner.advance(meta.match_id)
     assert queued[-1] == (runner.ADVANCE, (meta.match_id,), 3.0)
@@ -51,9 +55,11 @@ def test_bots_claim_a_threefold_repetition(dynamodb):
     # Knights shuffled twice already: the position after Ng8 has occurred three times.
     moves = ["g1f3", "g8f6", "f3g1", "f6g8"] * 2
     with capture_tasks():
-        meta = services.match_create(owner="o", white=PlayerSpec("random"), black=PlayerSpec("random"))
+        meta = services.match_create(
+            owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("random")]
+        )
         MatchItem(match_pk(meta.match_id), "META").update(
-            actions=[MatchItem.moves.set(moves), MatchItem.fen.set(ChessGame(moves=moves).fen())]
+            actions=[MatchItem.moves.set(moves), MatchItem.position.set(ChessGame(moves=moves).fen())]
         )
         assert runner.advance(meta.match_id) is True
     after = get_meta(meta.match_id)
@@ -63,7 +69,9 @@ def test_bots_claim_a_threefold_repetition(dynamodb):
 
 def test_stalled_matches_are_resumed_and_fresh_ones_left_alone(dynamodb):
     with capture_tasks() as queued:
-        meta = services.match_create(owner="o", white=PlayerSpec("random"), black=PlayerSpec("random"))
+        meta = services.match_create(
+            owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("random")]
+        )
         queued.clear()
         assert meta.match_id not in runner.resume_stalled()  # its first step is still queued
         later = time.time() + 120
@@ -79,9 +87,11 @@ def test_stalled_matches_are_resumed_and_fresh_ones_left_alone(dynamodb):
 
 def test_a_runner_failure_gives_the_lease_back(dynamodb, monkeypatch):
     with capture_tasks():
-        meta = services.match_create(owner="o", white=PlayerSpec("random"), black=PlayerSpec("random"))
+        meta = services.match_create(
+            owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("random")]
+        )
 
-    def explode(seat, board):
+    def explode(rules, seat, state, side):
         raise RuntimeError("engine crashed")
 
     monkeypatch.setattr(runner, "choose_bot_move", explode)
@@ -96,7 +106,9 @@ def test_the_scheduled_entry_point_resumes_matches(dynamodb, monkeypatch):
     from arena_site.scheduled import resume_stalled_matches
 
     with capture_tasks():
-        meta = services.match_create(owner="o", white=PlayerSpec("random"), black=PlayerSpec("random"))
+        meta = services.match_create(
+            owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("random")]
+        )
     monkeypatch.setattr(runner.settings, "ARENA_STALL_SECONDS", 0)
     # Captured: other tests' stalled matches share the table and must not be played out here.
     with capture_tasks() as queued:
@@ -108,7 +120,7 @@ def test_the_scheduled_entry_point_resumes_matches(dynamodb, monkeypatch):
 def test_a_startup_pass_resumes_waiting_matches_at_once_even_paced_ones(dynamodb):
     with capture_tasks() as queued:
         meta = services.match_create(
-            owner="o", white=PlayerSpec("random"), black=PlayerSpec("random"), pace_seconds=3
+            owner="o", players=[PlayerSpec.from_ref("random"), PlayerSpec.from_ref("random")], pace_seconds=3
         )
         queued.clear()
         assert meta.match_id not in runner.resume_stalled()

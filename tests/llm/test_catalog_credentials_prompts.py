@@ -9,7 +9,8 @@ import chess
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from llm import catalog, credentials, prompts
+from games.chess import GAME as CHESS
+from llm import catalog, credentials
 from llm.types import CallOptions, ErrorKind, ProviderError, Usage
 
 
@@ -121,27 +122,21 @@ def test_keys_can_come_from_ssm_and_secrets_manager_once_per_process(dynamodb, s
 
 
 def test_the_strict_prompt_has_the_position_and_history_and_assisted_adds_legal_moves():
-    moves = ["e2e4", "e7e5", "g1f3"]
-    strict = prompts.chess_messages(
-        start_fen=chess.STARTING_FEN, moves=moves, protocol="strict", opponent="Claude"
-    )
+    state = CHESS.replay(chess.STARTING_FEN, ["e2e4", "e7e5", "g1f3"])
+    strict = CHESS.prompt(state, "black", protocol="strict", opponent="Claude")
     assert [m.role for m in strict] == ["system", "user"]
     assert "as Black against Claude" in strict[0].content
     assert "Final answer:" in strict[0].content
     assert "1. e4 e5 2. Nf3" in strict[1].content
     assert "rnbqkbnr/pppp1ppp/8/4p3/4P3/5N2/PPPP1PPP/RNBQKB1R b KQkq - 1 2" in strict[1].content
     assert "legal moves" not in strict[1].content
-    assisted = prompts.chess_messages(
-        start_fen=chess.STARTING_FEN, moves=moves, protocol="assisted", opponent="x"
-    )
+    assisted = CHESS.prompt(state, "black", protocol="assisted", opponent="x")
     assert "Your legal moves:" in assisted[1].content
     assert " Nc6 " in assisted[1].content + " "
 
 
 def test_the_retry_prompt_carries_the_reason():
-    message = prompts.chess_retry(
-        board=chess.Board(), reason="Ke2 is not legal: e2 is occupied by your pawn."
-    )
+    message = CHESS.retry(CHESS.replay("", []), "white", "Ke2 is not legal: e2 is occupied by your pawn.")
     assert message.role == "user"
     assert "Ke2 is not legal" in message.content
     assert "White" in message.content

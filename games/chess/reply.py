@@ -1,24 +1,31 @@
-"""Read the move out of a language model's chess reply, tolerantly.
+"""The chess move reader for LLM replies: chess notation on top of llm.answers.
 
-Models do not answer "e4". They think aloud, weigh three candidates, wrap the answer in
-markdown, LaTeX or JSON, number it ("12... Nf6"), write it in lowercase or UCI, and now and then
-name a move that is illegal or belongs to the other side. :func:`parse_reply` finds the move the
-reply *settles on* and either returns it as a legal :class:`chess.Move` or says precisely why it
-cannot be played, in a sentence meant to be sent back to the model when it is asked again.
+llm.answers finds the answer a reply gives, whatever the game (final-answer markers,
+``\\boxed{}``, JSON, tags, think blocks, revisions, bare lists of moves). This module is what
+only chess knows: SAN, UCI, long algebraic, figurines and words ("knight to f3"), castling
+spellings, move numbers that say whose move it is, squares named as squares, lines of play,
+and a precise sentence for every move that cannot be played (pinned, in check, blocked, no
+such piece, the other side's move), meant to be sent back to the model when it is asked again.
 
-How the settled move is found, strongest evidence first:
+:class:`ChessReader` is the ``llm.answers.MoveReader`` of a position; :func:`read_reply` reads a
+reply with it; :func:`parse_reply` is the same with a :class:`chess.Move` in a
+:class:`ParsedReply`.
 
-1. An explicit answer: a marker ("Final answer:", "Move:", "My move is", "I play", "make_move"),
-   a ``\\boxed{...}``, a JSON field ({"move": "e4"}) or a postfix verdict ("Nf3 is the best
-   move"). The LAST one in the reply wins: models revise themselves, and the revision comes later.
-2. Without a marker, a line that holds nothing but a move (the reply "ends with its answer");
-   a numbered or bulleted list of several moves is an enumeration, not a choice.
+Without an explicit answer the prose decides, strongest evidence first:
+
+1. A marker read with what only chess knows (a lead naming a colour, "White's best move is",
+   skipped when it is the opponent's; moves numbered as the opponent's passed over), a postfix
+   verdict ("Nf3 is the best move"), a JSON from/to pair. The LAST one wins. llm.answers has
+   read its own markers first; these catch what it leaves to the game.
+2. A line that holds nothing but a move (the reply "ends with its answer"); a list of moves
+   (bulleted, numbered, or a line of moves of ours) is an enumeration, not a choice.
 3. Otherwise the last move-like token in the prose, skipping what is plainly not a decision:
    squares named as squares ("controls e5"), examples ("e.g. ...d5"), hypotheticals ("if
    ...Nf6 then"), and moves numbered as the opponent's.
 
 Nothing is ever guessed: a reply that names no move is rejected as naming none, even when the
-position has a single legal move.
+position has a single legal move; a letter that is not a piece letter of SAN (a Cyrillic Ka,
+the German "S" for knight) is never dropped to make what is left a pawn move.
 
 Pure Python on python-chess; no Django, no I/O. The board passed in is never mutated.
 """
@@ -27,12 +34,14 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import chess
 
-__all__ = ["ParsedReply", "parse_reply"]
+from llm import answers
+from llm.answers import Found, Reading, RejectKind
+
+__all__ = ["ChessReader", "ParsedReply", "parse_reply", "read_reply"]
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,8 @@ class ParsedReply:
         return self.kind == "ok"
 
 
-NO_MOVE_REASON = (
-    "I could not find a move in your reply; "
-    "end your reply with 'Final answer: <move in SAN>' (e.g. 'Final answer: Nf3')."
-)
+HOW_TO_ANSWER = "end your reply with 'Final answer: <move in SAN>' (e.g. 'Final answer: Nf3')"
+NO_MOVE_REASON = f"I could not find a move in your reply; {HOW_TO_ANSWER}."
 _FORMAT_HINT = "Use SAN (Nf3, exd5, O-O, e8=Q) or UCI (g1f3, e7e8q)."
 
 _PIECE_BY_WORD = {chess.piece_name(piece_type): piece_type for piece_type in chess.PIECE_TYPES}
@@ -69,30 +76,24 @@ _TERMINATION_LABELS = {
 # --- text normalisation --------------------------------------------------------------------
 
 # Figurine notation: ♘f3 is Nf3 and ♙e4 is e4. Only a figurine glued to a file letter is
-# replaced, so an ASCII-art board ("♜ ♞ ♝ ...") never turns into moves.
+# replaced, so an ASCII-art board ("♜ ♞ ♝ ...") never turns into moves. A pawn figurine becomes
+# a space: every chess folding keeps the text's length, so offsets into it stay true.
 _FIGURINES = {
-    "♔": "K", "♕": "Q", "♖": "R", "♗": "B", "♘": "N", "♙": "",
-    "♚": "K", "♛": "Q", "♜": "R", "♝": "B", "♞": "N", "♟": "",
+    "♔": "K", "♕": "Q", "♖": "R", "♗": "B", "♘": "N", "♙": " ",
+    "♚": "K", "♛": "Q", "♜": "R", "♝": "B", "♞": "N", "♟": " ",
 }  # fmt: skip
-_FIGURINE_RE = re.compile("([" + "".join(_FIGURINES) + r"])\ufe0f?(?=[a-hx])")
-_DASHES_RE = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_FIGURINE_RE = re.compile("([" + "".join(_FIGURINES) + "])(?=[a-hx])")
 # A FEN quoted in the reply is a position, not a move; its e.p. field ("e3") would read as one.
 _FEN_RE = re.compile(
     r"(?:[rnbqkpRNBQKP1-8]{1,8}/){7}[rnbqkpRNBQKP1-8]{1,8}"
     r"(?:\s+[wb](?:\s+(?:-|[KQkq]{1,4}))?(?:\s+(?:-|[a-h][36]))?(?:\s+\d+\s+\d+)?)?"
 )
-_LATEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|mathbf|textbf|texttt|mathtt|textit)\s*\{([^{}]*)\}")
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)  # fullwidth letters, "…" -> "...", NBSP -> space
-    text = _INVISIBLE_RE.sub("", text)
-    text = _DASHES_RE.sub("-", text)
+    text = answers.normalise(text)  # a no-op on what llm.answers passes in
     text = text.replace("\u00d7", "x")  # the multiplication sign some write for captures
-    text = re.sub(r"\\([-=+#*_.()])", r"\1", text)  # markdown/LaTeX escapes: "O\-O", "Qh7\#"
     text = _FIGURINE_RE.sub(lambda m: _FIGURINES[m.group(1)], text)
-    text = _LATEX_WRAPPER_RE.sub(r"\1", text)
     return _FEN_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -101,7 +102,7 @@ def _normalise(text: str) -> str:
 _PROMO = r"(?:=\s?[QRBNKqrbnk]|\([QRBNqrbn]\)|/[QRBNqrbn]|[QRBNqrbn])"
 _TOKEN_RE = re.compile(
     r"""
-    (?<![A-Za-z0-9_/=@-])
+    (?<![\w/=@-])                                              # not glued to a word, in any script
     (?:(?P<num>\d{1,3})\s?(?P<numdots>\.\s?\.\s?\.|\.\.|\.)\s?)?   # "12." / "12..." / "12. ..."
     (?P<dots>\.\.\.\s?)?                                         # "...e5": Black's move
     (?P<body>
@@ -119,7 +120,7 @@ _TOKEN_RE = re.compile(
       | [ACDEFGH][1-8](?:=?[QRBN])?                               # capitalised pawn move ("E4")
     )
     (?P<suffix>(?:\s?e\.\s?p\.?|\s?ep(?![A-Za-z]))?[+#\u2020\u2021]*[!?]{0,2}[+#]?)
-    (?![A-Za-z0-9_]|-[A-Za-z0-9])
+    (?!\w|-\w)
     """,
     re.VERBOSE,
 )
@@ -412,24 +413,22 @@ def _is_move_number_dot(text: str, i: int) -> bool:
 
 
 def _attempted_move(rest: str) -> str | None:
-    """The garbled move right after a marker ("Final answer: Nf9", "Move: g5g?"), if any."""
-    m = re.match(r"[\s*_`'\"#>:=-]*([A-Za-z0-9][A-Za-z0-9=+#?!()/-]{1,9})(?=[\s*_`'\".,;]|$)", rest)
+    """The garbled move an answer starts with ("Nf9", "g5g?", a Cyrillic Ka before f3), if any."""
+    m = re.match(r"[\s*_`'\"#>:=-]*([^\W_][\w=+#?!()/-]{1,9})(?=[\s*_`'\".,;]|$)", rest)
     if m is None:
         return None
     word = m.group(1)
     # Something with a rank digit and a file or piece letter, and little else: a try at a move.
     if re.fullmatch(r"[KQRBNkqrbnO0a-hA-H][A-Za-z0-9=+#?!()/-]*", word) and re.search(r"\d", word):
         return word
+    # Another notation's piece letter (German "Sf3", a Cyrillic or Greek letter) glued to a
+    # square: a piece move in a notation we do not read, never the pawn move of the square.
+    if re.fullmatch(r"[^\W\d_][a-h]?[1-8]?[x:]?[a-h][1-8][+#!?]*", word):
+        return word
     return None
 
 
-_BOXED_RE = re.compile(r"\\boxed\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
-_JSON_FIELD_RE = re.compile(
-    r"""["']?(?:move|uci|san|best_?move|final_?move|final_?answer|answer|action|chosen_?move)["']?
-        \s*:\s*["']([^"'\n]{0,40})["']""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_XML_RE = re.compile(r"<(answer|move|final_answer|final)>\s*([^<]{0,40}?)\s*</\1>", re.IGNORECASE)
+# A from/to pair is chess's own structure; llm.answers reads \boxed{}, JSON fields and tags.
 _JSON_FROM_TO_RE = re.compile(
     r"""["']from["']\s*:\s*["']([a-h][1-8])["']\s*,\s*["']to["']\s*:\s*["']([a-h][1-8])["']"""
     r"""(?:\s*,\s*["']promotion["']\s*:\s*["']([qrbnQRBN])["'])?""",
@@ -437,20 +436,11 @@ _JSON_FROM_TO_RE = re.compile(
 
 
 def _structured_picks(text: str) -> list[_Pick]:
-    """Answers in a machine-readable wrapper: \\boxed{}, JSON fields, <answer> tags."""
+    """A move given as a JSON from/to pair ({"from": "g1", "to": "f3"})."""
     picks = []
     for m in _JSON_FROM_TO_RE.finditer(text):
         uci = m.group(1) + m.group(2) + (m.group(3) or "").lower()
         picks.append(_Pick(_Token(m.start(), m.end(), uci, uci), None, m.start()))
-    for regex in (_BOXED_RE, _JSON_FIELD_RE, _XML_RE):
-        for m in regex.finditer(text):
-            inner = m.group(m.lastindex or 1).replace("$", " ").strip()
-            found = _tokens(inner)
-            if found:
-                tok = found[0]
-                picks.append(_Pick(_Token(m.start(), m.end(), tok.raw, tok.body, tok.side), None, m.start()))
-            elif inner and re.search(r"\d", inner) and len(inner) <= 12:
-                picks.append(_Pick(None, inner, m.start()))
     return picks
 
 
@@ -580,103 +570,187 @@ def _is_hypothetical(clause: str) -> bool:
     return "," not in rest or _TOKEN_RE.search(rest) is not None
 
 
-def _list_reason(items: list[_Token]) -> ParsedReply:
-    names = list(dict.fromkeys(t.raw.rstrip(":.,") for t in items))
-    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
-    return ParsedReply(
-        None,
-        None,
-        f"Your reply lists several moves ({shown}) but does not say which one you play; "
-        "end your reply with 'Final answer: <move in SAN>'.",
-        "no_move",
-    )
+def _bare_list(text: str, tokens: list[_Token], board: chess.Board) -> list[_Token]:
+    """The moves of a reply that only lists moves of ours: on list items, or on lines holding
+    nothing but moves and separators ("a3, a4, b3, Nf3", the prompt's legal moves echoed).
+    A line of play ("e4 e5 Nf3") is not a list: it holds the other side's moves too."""
+    moves = [t for t in tokens if not t.natural]
+    if len({t.body for t in moves}) < 2:
+        return []
+    by_line: dict[int, list[_Token]] = {}
+    for tok in moves:
+        by_line.setdefault(text.rfind("\n", 0, tok.start) + 1, []).append(tok)
+    for start, line_tokens in by_line.items():
+        if line_tokens[0].item:
+            continue
+        end = text.find("\n", start)
+        line = text[start : len(text) if end < 0 else end]
+        rest = _TOKEN_RE.sub(" ", line)
+        label = re.match(r"\s*[^:\n]{0,40}:", rest)  # "Legal moves: a3, a4, b3"
+        rest = rest[label.end() :] if label else rest
+        if len(line_tokens) < 2 or not _LIST_FILLER_RE.fullmatch(rest):
+            return []
+    if any(t.side not in (None, board.turn) or not _interpret(t, board).ok for t in moves):
+        return []
+    return moves
 
 
-# --- the entry point -----------------------------------------------------------------------
+_LIST_FILLER_RE = re.compile(r"(?:[\s,;/|*_`'\"()\[\].:-]|\band\b|\bor\b)*", re.IGNORECASE)
 
 
-def parse_reply(text: str, board: chess.Board) -> ParsedReply:
-    """The move a model's ``text`` settles on, as a legal move for the side to move in ``board``.
+# --- what the prose settles on -------------------------------------------------------------
+
+
+def _settle(text: str, tokens: list[_Token], board: chess.Board) -> _Token | list[_Token] | None:
+    """The move a reply's prose settles on, or the moves of a list it only enumerates, or None."""
+    # 1. An explicit answer; the last one wins. (llm.answers reads the game-neutral ones first;
+    # these add what only chess knows: "Black's move:", "Nf3 is best", {"from": .., "to": ..}.)
+    picks = _marker_picks(text, tokens, board)
+    if picks:
+        return picks[-1].token
+
+    # 2. A line that is just a move, preferring one that ends the reply.
+    plain, items = _line_moves(text)
+    last_line = next((ln for ln in reversed(text.splitlines()) if ln.strip(" \t*`_>#\"'")), "")
+    if plain and last_line and text.rfind(last_line) <= plain[-1].start:
+        return plain[-1]
+    if len(items) >= 2 and not plain:
+        return items
+    if plain:
+        return plain[-1]
+    if len(items) == 1:
+        return items[0]
+    listed = _bare_list(text, tokens, board)
+    if listed:
+        return listed
+
+    # 3. Running prose: the last plausible move, unless it only closes a list of candidates.
+    prose = _prose_candidates(text, tokens, board)
+    if not prose:
+        return None
+    # A move numbered as the one being played now ("1. e4 e5 2. Nf3" from the start) is the
+    # answer, and whatever follows it is the line the model expects.
+    now = [t for t in prose if t.number == board.fullmove_number and t.side == board.turn]
+    now = [t for t in now if _interpret(t, board).ok]
+    if now:
+        return now[-1]
+    last = prose[-1]
+    items = [t for t in tokens if t.item and not t.natural]
+    if last.item and len({t.body for t in items}) >= 2:
+        return items
+    return last
+
+
+def _answer_token(text: str, tokens: list[_Token], board: chess.Board) -> _Token | None:
+    """The move an extracted answer starts with ("Nf3, developing", "on d5: exd5", "e4 e5")."""
+    for i, tok in enumerate(tokens):
+        gap = text[: tok.start]
+        if not _gap_is_filler(gap, allow_words=6):
+            return None
+        if tok.weak and not tok.emphasised and tok.side is None and _PLACE_WORD_RE.search(gap):
+            continue  # "on d5: exd5" - d5 is a place, exd5 the move
+        if (
+            tok.side is not None
+            and tok.side != board.turn
+            and any(t.side != tok.side for t in tokens[i + 1 :])
+        ):
+            continue  # "3. Bb5 with 3... a6": our move is the one numbered as ours
+        return tok
+    return None
+
+
+# --- the reader ----------------------------------------------------------------------------
+
+
+class ChessReader:
+    """The chess notation for :func:`llm.answers.read_reply`, for the side to move on a board.
+
+    Moves are read as SAN, UCI, long algebraic, figurines or words ("knight to f3") and
+    returned as UCI; what cannot be played is explained (pinned, in check, blocked, no such
+    piece, the other side's move). The board is copied, never mutated.
+    """
+
+    def __init__(self, board: chess.Board) -> None:
+        self.board = board.copy()
+
+    def read(self, text: str) -> Reading:
+        over = _game_over(self.board)
+        if over is not None:
+            return over
+        clean = _normalise(text)
+        tokens = _tokens(clean)
+        tok = _answer_token(clean, tokens, self.board)
+        if tok is not None:
+            return _interpret(tok, self.board)
+        attempt = _attempted_move(clean)
+        if attempt is not None:
+            return Reading.reject(
+                RejectKind.UNPARSEABLE, f"'{attempt}' is not a move. {_FORMAT_HINT}", attempt
+            )
+        return Reading.reject(RejectKind.NO_MOVE, NO_MOVE_REASON)
+
+    def find(self, text: str) -> list[Found]:
+        """The one move the prose settles on, or every move of a list it only enumerates.
+
+        Chess prose needs more than the order of mentions (markers only chess knows, verdicts
+        such as "Nf3 is best", lines of play, squares named as squares), so the reader picks
+        the mention itself and llm.answers reads the last one found. Offsets are into
+        ``text`` as llm.answers.normalise leaves it; the chess folding keeps lengths.
+        """
+        clean = _normalise(text)
+        settled = _settle(clean, _tokens(clean), self.board)
+        if settled is None:
+            return []
+        chosen = settled if isinstance(settled, list) else [settled]
+        return [Found(t.start, t.end, t.raw) for t in chosen]
+
+
+def _game_over(board: chess.Board) -> Reading | None:
+    outcome = board.outcome(claim_draw=False)
+    if outcome is None:
+        return None
+    label = _TERMINATION_LABELS.get(outcome.termination, outcome.termination.name.lower())
+    return Reading.reject(RejectKind.GAME_OVER, f"The game is already over ({label}); no move can be played.")
+
+
+# --- the entry points ----------------------------------------------------------------------
+
+
+def read_reply(text: str, board: chess.Board) -> Reading:
+    """The move a model's ``text`` settles on, as UCI, for the side to move in ``board``.
 
     ``board`` is the position the model was asked about; it is copied, never mutated.
     """
-    work = board.copy()
-    outcome = work.outcome(claim_draw=False)
-    if outcome is not None:
-        label = _TERMINATION_LABELS.get(outcome.termination, outcome.termination.name.lower())
-        return ParsedReply(
-            None, None, f"The game is already over ({label}); no move can be played.", "game_over"
-        )
+    reader = ChessReader(board)
+    over = _game_over(reader.board)
+    return over if over is not None else answers.read_reply(text, reader, how_to_answer=HOW_TO_ANSWER)
 
-    clean = _normalise(text or "")
-    if not clean.strip():
-        return ParsedReply(None, None, "Your reply was empty. " + NO_MOVE_REASON, "no_move")
-    tokens = _tokens(clean)
 
-    # 1. An explicit answer; the last one wins.
-    picks = _marker_picks(clean, tokens, work)
-    if picks:
-        pick = picks[-1]
-        if pick.token is not None:
-            return _interpret(pick.token, work)
-        attempt = pick.attempt or ""
-        return ParsedReply(None, attempt, f"'{attempt}' is not a move. {_FORMAT_HINT}", "unparseable")
-
-    # 2. A line that is just a move, preferring one that ends the reply.
-    plain, items = _line_moves(clean)
-    last_line = next((ln for ln in reversed(clean.splitlines()) if ln.strip(" \t*`_>#\"'")), "")
-    if plain and last_line and clean.rfind(last_line) <= plain[-1].start:
-        return _interpret(plain[-1], work)
-    if len(items) >= 2 and not plain:
-        return _list_reason(items)
-    if plain:
-        return _interpret(plain[-1], work)
-    if len(items) == 1:
-        return _interpret(items[0], work)
-
-    # 3. Running prose: the last plausible move, unless it only closes a list of candidates.
-    prose = _prose_candidates(clean, tokens, work)
-    if prose:
-        # A move numbered as the one being played now ("1. e4 e5 2. Nf3" from the start) is
-        # the answer, and whatever follows it is the line the model expects.
-        now = [
-            t
-            for t in prose
-            if t.number == work.fullmove_number and t.side == work.turn and _interpret(t, work).move
-        ]
-        if now:
-            return _interpret(now[-1], work)
-        last = prose[-1]
-        listed = [t for t in tokens if t.item and not t.natural]
-        if last.item and len({t.body for t in listed}) >= 2:
-            return _list_reason(listed)
-        return _interpret(last, work)
-
-    whole = clean.strip().strip("*`'\"")
-    if len(whole) <= 12 and " " not in whole and re.search(r"\d", whole):
-        # A bare, garbled attempt ("g5g?", "Nf9"): say it is not a move, not that there is none.
-        return ParsedReply(None, whole, f"'{whole}' is not a move. {_FORMAT_HINT}", "unparseable")
-    return ParsedReply(None, None, NO_MOVE_REASON, "no_move")
+def parse_reply(text: str, board: chess.Board) -> ParsedReply:
+    """:func:`read_reply` with the move as a :class:`chess.Move`."""
+    reading = read_reply(text, board)
+    move = chess.Move.from_uci(reading.move) if reading.move is not None else None
+    return ParsedReply(move, reading.candidate, reading.reason, reading.kind)
 
 
 # --- turning a token into a move, or into a precise refusal --------------------------------
 
 
-def _interpret(tok: _Token, board: chess.Board) -> ParsedReply:
+def _interpret(tok: _Token, board: chess.Board) -> Reading:
     body = tok.body.replace(" ", "")
     if body == "castle":
         castles = [mv for mv in board.legal_moves if board.is_castling(mv)]
         if len(castles) == 1:
             san = board.san(castles[0]).rstrip("+#")
-            return ParsedReply(castles[0], san, None, "ok")
+            return Reading.accept(castles[0].uci(), san)
         if castles:
             reason = "Castling is ambiguous here: both sides are possible; write O-O or O-O-O."
-            return ParsedReply(None, "castle", reason, "ambiguous")
+            return Reading.reject(RejectKind.AMBIGUOUS, reason, "castle")
         reason = (
             f"You cannot castle now. {_castling_reason(board, True, 'O-O')} "
             f"{_castling_reason(board, False, 'O-O-O')}"
         )
-        return ParsedReply(None, "castle", reason, "illegal")
+        return Reading.reject(RejectKind.ILLEGAL, reason, "castle")
     if _CASTLE_RE.fullmatch(body):
         san = "O-O-O" if body.count("-") == 2 else "O-O"
         return _play_castling(board, san)
@@ -690,11 +764,11 @@ def _interpret(tok: _Token, board: chess.Board) -> ParsedReply:
     return _play_san(board, body)
 
 
-def _play_castling(board: chess.Board, san: str) -> ParsedReply:
+def _play_castling(board: chess.Board, san: str) -> Reading:
     try:
-        return ParsedReply(board.parse_san(san), san, None, "ok")
+        return Reading.accept(board.parse_san(san).uci(), san)
     except ValueError:
-        return ParsedReply(None, san, _castling_reason(board, san == "O-O", san), "illegal")
+        return Reading.reject(RejectKind.ILLEGAL, _castling_reason(board, san == "O-O", san), san)
 
 
 def _castling_reason(board: chess.Board, kingside: bool, shown: str) -> str:
@@ -723,15 +797,15 @@ def _promotion_letter(m: re.Match[str]) -> str | None:
     return None
 
 
-def _play_long(board: chess.Board, m: re.Match[str]) -> ParsedReply:
+def _play_long(board: chess.Board, m: re.Match[str]) -> Reading:
     """UCI or long algebraic: "e2e4", "e2-e4", "Ng1-f3", "e7e8=Q", "e1h1" (king takes rook)."""
     promo = _promotion_letter(m)
     uci = m.group("from") + m.group("to") + (promo or "")
     from_sq = chess.parse_square(m.group("from"))
     to_sq = chess.parse_square(m.group("to"))
     if from_sq == to_sq:
-        return ParsedReply(
-            None, uci, f"{uci} is not a move: a piece must go to a different square.", "illegal"
+        return Reading.reject(
+            RejectKind.ILLEGAL, f"{uci} is not a move: a piece must go to a different square.", uci
         )
     named = m.group("piece")
     piece = board.piece_at(from_sq)
@@ -748,56 +822,62 @@ def _play_long(board: chess.Board, m: re.Match[str]) -> ParsedReply:
             if named and piece and piece.symbol().upper() != named.upper():
                 pass  # the prefix names the wrong piece; explain below rather than play a surprise
             else:
-                return ParsedReply(move, uci, None, "ok")
+                return Reading.accept(move.uci(), uci)
     return _explain_long(board, uci, from_sq, to_sq, promo, named)
 
 
 def _explain_long(
     board: chess.Board, uci: str, from_sq: int, to_sq: int, promo: str | None, named: str | None
-) -> ParsedReply:
+) -> Reading:
     side = _color_name(board.turn)
     piece = board.piece_at(from_sq)
     from_name, to_name = chess.square_name(from_sq), chess.square_name(to_sq)
     if piece is None:
         hint = _who_can_reach(board, to_sq)
-        return ParsedReply(None, uci, f"{uci} is illegal: there is no piece on {from_name}.{hint}", "illegal")
+        return Reading.reject(
+            RejectKind.ILLEGAL, f"{uci} is illegal: there is no piece on {from_name}.{hint}", uci
+        )
     name = chess.piece_name(piece.piece_type)
     if piece.color != board.turn:
         reason = f"{uci} moves a {_color_name(piece.color)} {name}, but you play {side}."
-        return ParsedReply(None, uci, reason, "wrong_side")
+        return Reading.reject(RejectKind.WRONG_SIDE, reason, uci)
     if named and named.upper() != piece.symbol().upper():
         named_name = chess.piece_name(chess.PIECE_SYMBOLS.index(named.lower()))
         reason = f"{named}{uci}: the piece on {from_name} is your {name}, not a {named_name}."
-        return ParsedReply(None, uci, reason, "illegal")
+        return Reading.reject(RejectKind.ILLEGAL, reason, uci)
     last_rank = chess.square_rank(to_sq) in (0, 7)
     if promo is not None:
         if piece.piece_type != chess.PAWN:
-            return ParsedReply(None, uci, f"{uci} is illegal: only a pawn can promote.", "illegal")
+            return Reading.reject(RejectKind.ILLEGAL, f"{uci} is illegal: only a pawn can promote.", uci)
         if promo == "k":
-            return ParsedReply(None, uci, f"{uci} is illegal: a pawn cannot promote to a king.", "illegal")
+            return Reading.reject(
+                RejectKind.ILLEGAL, f"{uci} is illegal: a pawn cannot promote to a king.", uci
+            )
         if not last_rank:
             reason = f"{uci} is illegal: a pawn promotes only on the last rank."
-            return ParsedReply(None, uci, reason, "illegal")
+            return Reading.reject(RejectKind.ILLEGAL, reason, uci)
     elif piece.piece_type == chess.PAWN and last_rank:
         queen = chess.Move(from_sq, to_sq, promotion=chess.QUEEN)
         if board.is_legal(queen):
             reason = f"{uci} needs a promotion piece, e.g. {queen.uci()} (or {uci}=Q)."
-            return ParsedReply(None, uci, reason, "illegal")
+            return Reading.reject(RejectKind.ILLEGAL, reason, uci)
     if piece.piece_type == chess.KING and chess.square_rank(from_sq) == chess.square_rank(to_sq):
         distance = chess.square_file(to_sq) - chess.square_file(from_sq)
         target = board.piece_at(to_sq)
         takes_own_rook = target is not None and target.color == board.turn and target.piece_type == chess.ROOK
         if abs(distance) == 2 or takes_own_rook:
             kingside = distance > 0
-            return ParsedReply(None, uci, _castling_reason(board, kingside, uci), "illegal")
+            return Reading.reject(RejectKind.ILLEGAL, _castling_reason(board, kingside, uci), uci)
     move = chess.Move(from_sq, to_sq, promotion=chess.PIECE_SYMBOLS.index(promo) if promo else None)
     if board.is_pseudo_legal(move):
-        return ParsedReply(None, uci, _check_reason(board, move, uci), "illegal")
+        return Reading.reject(RejectKind.ILLEGAL, _check_reason(board, move, uci), uci)
     occupant = board.piece_at(to_sq)
     if occupant is not None and occupant.color == board.turn:
         reason = f"{uci} is illegal: your own {chess.piece_name(occupant.piece_type)} stands on {to_name}."
-        return ParsedReply(None, uci, reason, "illegal")
-    return ParsedReply(None, uci, f"{uci} is illegal: {_cannot_reach(board, from_sq, to_sq)}.", "illegal")
+        return Reading.reject(RejectKind.ILLEGAL, reason, uci)
+    return Reading.reject(
+        RejectKind.ILLEGAL, f"{uci} is illegal: {_cannot_reach(board, from_sq, to_sq)}.", uci
+    )
 
 
 def _check_reason(board: chess.Board, move: chess.Move, shown: str) -> str:
@@ -883,16 +963,16 @@ def _san_variants(body: str) -> tuple[str, str | None]:
     return text, bishop
 
 
-def _play_san(board: chess.Board, body: str) -> ParsedReply:
+def _play_san(board: chess.Board, body: str) -> Reading:
     san, bishop = _san_variants(body)
     try:
         move = board.parse_san(san)
     except chess.AmbiguousMoveError:
-        return ParsedReply(None, san, _ambiguity_reason(board, san), "ambiguous")
+        return Reading.reject(RejectKind.AMBIGUOUS, _ambiguity_reason(board, san), san)
     except ValueError:
         move = None
     if move:
-        return ParsedReply(move, san, None, "ok")
+        return Reading.accept(move.uci(), san)
     if bishop is not None:
         # "bxc5" is the b-pawn's capture; read it as Bxc5 only when the pawn reading is illegal
         # and exactly one bishop move fits (parse_san refuses the ambiguous ones).
@@ -901,11 +981,11 @@ def _play_san(board: chess.Board, body: str) -> ParsedReply:
         except ValueError:
             move = None
         if move:
-            return ParsedReply(move, bishop, None, "ok")
+            return Reading.accept(move.uci(), bishop)
     kind, reason = _explain_san(board, san)
-    if bishop is not None and kind == "illegal":
+    if bishop is not None and kind == RejectKind.ILLEGAL:
         reason += f" (For a bishop move, write {bishop} with a capital B.)"
-    return ParsedReply(None, san, reason, kind)
+    return Reading.reject(kind, reason, san)
 
 
 def _ambiguity_reason(board: chess.Board, san: str) -> str:
@@ -947,10 +1027,10 @@ def _from_mask(board: chess.Board, m: re.Match[str], color: chess.Color) -> int:
     return mask
 
 
-def _explain_san(board: chess.Board, san: str) -> tuple[str, str]:
+def _explain_san(board: chess.Board, san: str) -> tuple[RejectKind, str]:
     m = _SAN_RE.fullmatch(san)
     if m is None:
-        return "unparseable", f"'{san}' is not a move. {_FORMAT_HINT}"
+        return RejectKind.UNPARSEABLE, f"'{san}' is not a move. {_FORMAT_HINT}"
     side = _color_name(board.turn)
     piece_type = chess.PIECE_SYMBOLS.index(m.group("piece").lower()) if m.group("piece") else chess.PAWN
     name = chess.piece_name(piece_type)
@@ -961,17 +1041,17 @@ def _explain_san(board: chess.Board, san: str) -> tuple[str, str]:
 
     if promo is not None:
         if piece_type != chess.PAWN:
-            return "illegal", f"{san} is illegal: only a pawn can promote."
+            return RejectKind.ILLEGAL, f"{san} is illegal: only a pawn can promote."
         if promo == "K":
-            return "illegal", f"{san} is illegal: a pawn cannot promote to a king."
+            return RejectKind.ILLEGAL, f"{san} is illegal: a pawn cannot promote to a king."
         if not last_rank:
-            return "illegal", f"{san} is illegal: a pawn promotes only on the last rank."
+            return RejectKind.ILLEGAL, f"{san} is illegal: a pawn promotes only on the last rank."
     elif piece_type == chess.PAWN and last_rank and _matching_moves(board, san + "=Q", legal=True):
-        return "illegal", f"{san} needs a promotion piece, e.g. {san}=Q."
+        return RejectKind.ILLEGAL, f"{san} needs a promotion piece, e.g. {san}=Q."
 
     pseudo = _matching_moves(board, san, legal=False)
     if pseudo:  # it would be legal but for the king: pinned piece, or check not answered
-        return "illegal", _check_reason(board, pseudo[0], san)
+        return RejectKind.ILLEGAL, _check_reason(board, pseudo[0], san)
 
     if not (piece_type == chess.KING and not m.group("x") and _is_castle_square(board, to_sq)):
         flipped = board.copy(stack=False)
@@ -982,12 +1062,12 @@ def _explain_san(board: chess.Board, san: str) -> tuple[str, str]:
         except ValueError:
             theirs = None
         if theirs:
-            return "wrong_side", f"{san} is a move for {_color_name(flipped.turn)}; you play {side}."
+            return RejectKind.WRONG_SIDE, f"{san} is a move for {_color_name(flipped.turn)}; you play {side}."
 
     occupant = board.piece_at(to_sq)
     if occupant is not None and occupant.color == board.turn:
         return (
-            "illegal",
+            RejectKind.ILLEGAL,
             f"{san} is illegal: your own {chess.piece_name(occupant.piece_type)} stands on {to_name}.",
         )
 
@@ -999,27 +1079,33 @@ def _explain_san(board: chess.Board, san: str) -> tuple[str, str]:
             ours = [sq for sq in ours if chess.BB_PAWN_ATTACKS[board.turn][sq] & chess.BB_SQUARES[to_sq]]
             if not ours:
                 return (
-                    "illegal",
+                    RejectKind.ILLEGAL,
                     f"{san} is illegal: no {side} pawn on the {file_name}-file can capture on {to_name}.",
                 )
             if occupant is None and board.ep_square != to_sq:
-                return "illegal", f"{san} is illegal: there is nothing to capture on {to_name}."
+                return RejectKind.ILLEGAL, f"{san} is illegal: there is nothing to capture on {to_name}."
             where = _join([chess.square_name(sq) for sq in ours], "and")
-            return "illegal", f"{san} is illegal: no {side} pawn (on {where}) can capture on {to_name}."
+            return (
+                RejectKind.ILLEGAL,
+                f"{san} is illegal: no {side} pawn (on {where}) can capture on {to_name}.",
+            )
         forward = 1 if board.turn == chess.WHITE else -1
         behind = [sq for sq in ours if (chess.square_rank(to_sq) - chess.square_rank(sq)) * forward > 0]
         if behind:  # the pawn that would make the move: the nearest one behind the target square
             nearest = min(behind, key=lambda sq: abs(chess.square_rank(to_sq) - chess.square_rank(sq)))
-            return "illegal", f"{san} is illegal: {_cannot_reach(board, nearest, to_sq)}."
-        return "illegal", f"{san} is illegal: no {side} pawn can move to {to_name}."
+            return RejectKind.ILLEGAL, f"{san} is illegal: {_cannot_reach(board, nearest, to_sq)}."
+        return RejectKind.ILLEGAL, f"{san} is illegal: no {side} pawn can move to {to_name}."
     if not ours:
         if not board.pieces_mask(piece_type, board.turn):
-            return "illegal", f"{san} is illegal: you have no {name} left.{_who_can_reach(board, to_sq)}"
-        return "illegal", f"{san} is illegal: no {side} {name} stands where {san} says."
+            return (
+                RejectKind.ILLEGAL,
+                f"{san} is illegal: you have no {name} left.{_who_can_reach(board, to_sq)}",
+            )
+        return RejectKind.ILLEGAL, f"{san} is illegal: no {side} {name} stands where {san} says."
     if len(ours) == 1:
-        return "illegal", f"{san} is illegal: {_cannot_reach(board, ours[0], to_sq)}."
+        return RejectKind.ILLEGAL, f"{san} is illegal: {_cannot_reach(board, ours[0], to_sq)}."
     where = _join([chess.square_name(sq) for sq in ours], "and")
-    return "illegal", f"{san} is illegal: none of your {name}s (on {where}) can reach {to_name}."
+    return RejectKind.ILLEGAL, f"{san} is illegal: none of your {name}s (on {where}) can reach {to_name}."
 
 
 def _is_castle_square(board: chess.Board, to_sq: int) -> bool:

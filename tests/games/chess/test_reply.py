@@ -1,4 +1,4 @@
-"""The tolerant reader of LLM chess replies (llm.chess_moves.parse_reply).
+"""The tolerant reader of LLM chess replies (games.chess.reply), on top of llm.answers.
 
 The corpus below is written for this project in the styles models really answer in: terse
 moves, verbose reasoning ending in "**Final answer:**", "I'll play ...", JSON, \\boxed{},
@@ -13,7 +13,8 @@ from __future__ import annotations
 import chess
 import pytest
 
-from llm.chess_moves import ParsedReply, parse_reply
+from games.chess.reply import ChessReader, ParsedReply, parse_reply, read_reply
+from llm.answers import MoveReader, Reading, RejectKind
 
 # --- positions ----------------------------------------------------------------------------
 START = chess.STARTING_FEN
@@ -616,3 +617,120 @@ def test_reasons_name_the_move() -> None:
 def test_accepted_reply_reports_candidate() -> None:
     result = parse_reply("I'll play nf3.", chess.Board())
     assert result == ParsedReply(chess.Move.from_uci("g1f3"), "Nf3", None, "ok")
+
+
+# --- the game-neutral rules of llm.answers, on chess replies ------------------------------
+
+
+def test_it_reads_a_reply_as_a_uci_reading() -> None:
+    assert read_reply("I'll play nf3.", chess.Board()) == Reading.accept("g1f3", "Nf3")
+
+
+def test_the_chess_reader_is_a_move_reader() -> None:
+    reader: MoveReader = ChessReader(chess.Board())
+    assert reader.read("Nf3, developing").move == "g1f3"
+    assert reader.read("no move here").kind == RejectKind.NO_MOVE
+    assert [found.text for found in reader.find("The quiet 1. d4 fits.")] == ["1. d4"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "a3 a4 b3 Nf3",
+        "Nf3 Nc3",
+        "a3, a4, b3, Nf3, Nc3",
+        "Legal moves: e4, d4, Nf3",
+        "Here are my candidates: e4, d4 and c4.",
+        LEGAL_LIST,
+        NUMBERED_LIST,
+    ],
+)
+def test_a_reply_that_only_echoes_a_list_of_moves_is_rejected(reply: str) -> None:
+    board = chess.Board() if reply != NUMBERED_LIST else chess.Board(E4_B)
+    result = read_reply(reply, board)
+    assert result.kind == RejectKind.NO_MOVE
+    assert "lists several moves" in (result.reason or "")
+
+
+def test_a_line_of_play_is_not_a_list_of_candidates() -> None:
+    assert read_reply("e4 e5", chess.Board()).move == "e2e4"
+    assert read_reply("1. e4 e5 2. Nf3", chess.Board()).move == "e2e4"
+
+
+@pytest.mark.parametrize(
+    ("reply", "uci"),
+    [
+        ("<think>Final answer: e4</think>\n\nFinal answer: d4", "d2d4"),
+        ("<think>I'll play e4.</think>\nI'll go with c4.", "c2c4"),
+        ("<think>e4 is the best move.</think>\nI'd rather keep it flexible: c4.", "c2c4"),
+        ("I think I'll play e4 here.\n</think>\n\nd4", "d2d4"),
+        ("<think>Let me see... Final answer: Nf3</think>", "g1f3"),
+        ("<think>Maybe e4. Final answer: e4", "e2e4"),
+    ],
+)
+def test_think_block_text_never_outranks_the_answer_after_it(reply: str, uci: str) -> None:
+    assert read_reply(reply, chess.Board()).move == uci
+
+
+def test_an_illegal_answer_after_a_think_block_is_not_rescued_by_the_thought() -> None:
+    result = read_reply("<think>Final answer: e4</think>\nFinal answer: e5", chess.Board())
+    assert result.kind == RejectKind.WRONG_SIDE
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Final answer: e4\n\nActually, d4.",
+        "Final answer: Nf3\n\nOn second thought, d4",
+        "My move: e4. I'd change to d4",
+        "Final answer: e4\n\nInstead, I'll play d4.",
+    ],
+)
+def test_a_later_explicit_revision_wins(reply: str) -> None:
+    assert read_reply(reply, chess.Board()).move == "d2d4"
+
+
+def test_a_later_remark_is_not_a_revision() -> None:
+    assert read_reply("Final answer: e4\n\nWait, d4 would be a mistake.", chess.Board()).move == "e2e4"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "\u041af3",  # a Cyrillic Ka: Russian for knight
+        "My move: \u041af3",
+        "Final answer: \u041bc4",  # a Cyrillic El: Russian for bishop
+        "\u039de5",  # a Greek Nu
+        "Sf3",  # German for knight
+        "Cf3",  # French for knight
+        "Dd4",  # German for queen
+        "I play Sf3.",
+    ],
+)
+def test_a_letter_that_is_not_a_piece_letter_is_never_dropped_to_make_a_pawn_move(reply: str) -> None:
+    result = read_reply(reply, chess.Board())
+    assert result.move is None
+    assert result.kind == RejectKind.UNPARSEABLE
+    assert "is not a move" in (result.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind", "word"),
+    [
+        ("I like e4 a lot.\n\nFinal answer: Nf6", RejectKind.WRONG_SIDE, "Nf6"),
+        ('e4 is good. {"move": "e5"}', RejectKind.WRONG_SIDE, "e5"),
+        ("Nf3 develops well.\n\n**Move:** Ke2", RejectKind.ILLEGAL, "Ke2"),
+        ("e4 first, surely.\n\n\\boxed{Qh5}", RejectKind.ILLEGAL, "blocked"),
+        ("<answer>Bc4</answer>\nOtherwise d4.", RejectKind.ILLEGAL, "Bc4"),
+        ("Nf3 is natural.\n\nFinal answer: Nf9", RejectKind.UNPARSEABLE, "Nf9"),
+    ],
+)
+def test_an_illegal_structured_answer_rejects_the_reply(reply: str, kind: RejectKind, word: str) -> None:
+    result = read_reply(reply, chess.Board())
+    assert result.move is None
+    assert result.kind == kind
+    assert word in (result.reason or "")
+
+
+def test_read_reply_reports_a_finished_game() -> None:
+    assert read_reply("Final answer: Ke2", chess.Board(MATE_W)).kind == RejectKind.GAME_OVER

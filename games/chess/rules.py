@@ -20,20 +20,23 @@ from dataclasses import dataclass
 
 import chess
 
+from games.core import protocol as core
+from games.core.outcome import ABORTED, BUDGET, FORFEIT, Outcome
+
 STARTING_FEN = chess.STARTING_FEN
 
 _UCI_RE = re.compile(r"^[a-h][1-8][a-h][1-8][qrbnQRBN]?$")
 
 
-class MoveError(ValueError):
+class MoveError(core.MoveError):
     """A move that cannot be played; the message is meant for the player."""
 
 
-class UnparseableMoveError(MoveError):
+class UnparseableMoveError(MoveError, core.UnparseableMoveError):
     """The text is neither SAN nor UCI."""
 
 
-class IllegalMoveError(MoveError):
+class IllegalMoveError(MoveError, core.IllegalMoveError):
     """The text names a move that the rules forbid in this position."""
 
 
@@ -41,7 +44,7 @@ class AmbiguousMoveError(MoveError):
     """The SAN fits several legal moves."""
 
 
-class GameOverError(MoveError):
+class GameOverError(MoveError, core.GameOverError):
     """The game has already ended."""
 
 
@@ -50,6 +53,8 @@ class InvalidPositionError(ValueError):
 
 
 class Termination(enum.StrEnum):
+    """How a chess game ends by its rules (the arena's own endings are in games.core)."""
+
     CHECKMATE = "checkmate"
     STALEMATE = "stalemate"
     INSUFFICIENT_MATERIAL = "insufficient_material"
@@ -57,24 +62,13 @@ class Termination(enum.StrEnum):
     FIVEFOLD_REPETITION = "fivefold_repetition"
     FIFTY_MOVES = "fifty_moves"
     SEVENTYFIVE_MOVES = "seventyfive_moves"
-    RESIGNATION = "resignation"
-    # Arena terminations (LLM players): no legal move within the allowed attempts, a token or
-    # dollar budget used up, or a provider that kept failing (no result: ratings ignore it).
-    FORFEIT = "forfeit"
-    BUDGET = "budget"
-    ABORTED = "aborted"
 
     @property
     def label(self) -> str:
-        return _TERMINATION_LABELS[self]
-
-    @property
-    def pgn_termination(self) -> str:
-        """The PGN standard's Termination tag value (section 9.8.1)."""
-        return _PGN_TERMINATIONS.get(self, "normal")
+        return TERMINATION_LABELS[self]
 
 
-_TERMINATION_LABELS = {
+TERMINATION_LABELS: dict[str, str] = {
     Termination.CHECKMATE: "checkmate",
     Termination.STALEMATE: "stalemate",
     Termination.INSUFFICIENT_MATERIAL: "insufficient material",
@@ -82,16 +76,15 @@ _TERMINATION_LABELS = {
     Termination.FIVEFOLD_REPETITION: "fivefold repetition",
     Termination.FIFTY_MOVES: "the 50-move rule",
     Termination.SEVENTYFIVE_MOVES: "the 75-move rule",
-    Termination.RESIGNATION: "resignation",
-    Termination.FORFEIT: "forfeit (no legal move in the allowed attempts)",
-    Termination.BUDGET: "budget (tokens or dollars used up)",
-    Termination.ABORTED: "provider error",
 }
-_PGN_TERMINATIONS = {
-    Termination.FORFEIT: "rules infraction",
-    Termination.BUDGET: "adjudication",
-    Termination.ABORTED: "abandoned",
-}
+# The PGN standard's Termination tag (section 9.8.1) for the arena's own endings; the rules'
+# endings and a resignation are "normal".
+_PGN_TERMINATIONS = {FORFEIT: "rules infraction", BUDGET: "adjudication", ABORTED: "abandoned"}
+
+
+def pgn_termination(termination: str) -> str:
+    return _PGN_TERMINATIONS.get(termination, "normal")
+
 
 _PYCHESS_TERMINATIONS = {
     chess.Termination.CHECKMATE: Termination.CHECKMATE,
@@ -102,6 +95,7 @@ _PYCHESS_TERMINATIONS = {
     chess.Termination.FIFTY_MOVES: Termination.FIFTY_MOVES,
     chess.Termination.THREEFOLD_REPETITION: Termination.THREEFOLD_REPETITION,
 }
+SEATS = ("white", "black")
 
 
 def color_name(color: chess.Color) -> str:
@@ -116,41 +110,11 @@ def parse_color(name: str) -> chess.Color:
     raise ValueError(f"unknown side {name!r}: use 'white' or 'black'")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    termination: Termination
-    winner: chess.Color | None
-
-    @property
-    def result(self) -> str:
-        if self.termination == Termination.ABORTED:
-            return "*"
-        if self.winner is None:
-            return "1/2-1/2"
-        return "1-0" if self.winner == chess.WHITE else "0-1"
-
-    def describe(self) -> str:
-        if self.termination == Termination.ABORTED:
-            return "Aborted: provider error"
-        if self.winner is None:
-            return f"Draw by {self.termination.label}"
-        who = "White" if self.winner == chess.WHITE else "Black"
-        return f"{who} wins by {self.termination.label}"
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "termination": str(self.termination),
-            "winner": None if self.winner is None else color_name(self.winner),
-            "result": self.result,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, str | None]) -> Outcome:
-        winner = data.get("winner")
-        return cls(
-            termination=Termination(str(data["termination"])),
-            winner=None if winner is None else parse_color(winner),
-        )
+def outcome_of(termination: str, winner: chess.Color | None) -> Outcome:
+    """The arena's outcome for a chess ending: ``winner`` takes 1, or a draw."""
+    if winner is None:
+        return Outcome.draw(SEATS, termination)
+    return Outcome.win(SEATS, color_name(winner), termination)
 
 
 @dataclass(frozen=True)
@@ -230,6 +194,18 @@ class ChessGame:
     def __repr__(self) -> str:
         return f"ChessGame(start_fen={self.start_fen!r}, moves={self.moves!r})"
 
+    def copy(self) -> ChessGame:
+        """An independent game with the same history (no replay: the board is copied)."""
+        twin = ChessGame.__new__(ChessGame)
+        twin.start_fen = self.start_fen
+        twin._board = self._board.copy()
+        return twin
+
+    @property
+    def seat(self) -> str:
+        """The seat to move: "white" or "black"."""
+        return color_name(self._board.turn)
+
     # --- reading ---------------------------------------------------------------------
     @property
     def board(self) -> chess.Board:
@@ -276,7 +252,7 @@ class ChessGame:
         result = self._board.outcome(claim_draw=False)
         if result is None:
             return None
-        return Outcome(_PYCHESS_TERMINATIONS[result.termination], result.winner)
+        return outcome_of(_PYCHESS_TERMINATIONS[result.termination], result.winner)
 
     def is_over(self) -> bool:
         return self.outcome() is not None
@@ -413,7 +389,8 @@ class ChessGame:
             board.push(move)
         return board
 
-    def to_pgn(self, headers: Mapping[str, str], outcome: Outcome | None) -> str:
+    def to_pgn(self, headers: Mapping[str, str], outcome: Outcome | None, description: str = "") -> str:
+        """The game as PGN; ``description`` ("White wins by checkmate") ends the movetext."""
         # Lazy, for cold start: only the PGN download needs the PGN machinery.
         import chess.pgn
 
@@ -426,9 +403,9 @@ class ChessGame:
         for move in self._board.move_stack:
             node = node.add_variation(move)
         game.headers["Result"] = outcome.result if outcome else "*"
-        game.headers["Termination"] = outcome.termination.pgn_termination if outcome else "unterminated"
-        if outcome is not None:
-            node.comment = outcome.describe() + "."
+        game.headers["Termination"] = pgn_termination(outcome.termination) if outcome else "unterminated"
+        if outcome is not None and description:
+            node.comment = description + "."
         out = io.StringIO()
         exporter = chess.pgn.FileExporter(out)
         game.accept(exporter)

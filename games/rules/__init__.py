@@ -1,1 +1,0 @@
-"""Pure game rules: one module per game, no Django, no I/O."""
