@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEPLOY_VENV ?= .venv-deploy
 DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
 
-.PHONY: install run test lint fmt typecheck bench static clean deploy-venv deploy update
+.PHONY: install run test test-fast lint fmt typecheck bench static clean deploy-venv deploy update
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ deploy-venv: $(DEPLOY_STAMP)
 # The suite includes the deploy rehearsal, which packages from the deploy venv.
 test: $(STAMP) $(DEPLOY_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: no browser, no deploy rehearsal, nothing marked slow.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not e2e" --ignore=tests/deploy $(PYTEST_ARGS)
 
 # make deploy STAGE=dev (the first time), make update STAGE=dev (afterwards): Zappa with the
 # stage's AWS credentials, packaging from the lean deploy venv.

@@ -60,6 +60,7 @@ def main() -> None:
         ensure_tables(report=lambda text: None)
         print(f"LLM Duel Arena bench (moto server at {url}, Python {sys.version.split()[0]})\n")
         long_game = requests_per_operation()
+        requests_per_game()
         page_timings(long_game, args.plies, args.page_runs)
         prompt_sizes()
         cold_start(env, long_game, args.cold_runs)
@@ -221,26 +222,80 @@ def random_game(plies: int, seed: int = 11) -> list[str]:
 
 
 def prompt_sizes() -> None:
-    import chess
+    from games.core import all_games
 
-    from llm.prompts import PROTOCOLS, chess_messages
+    print("LLM prompt size in characters (system + user message, first attempt of a turn)")
+    for rules in all_games():
+        rng = random.Random(5)
+        state = rules.replay(rules.start(rules.clean_options({})), [])
+        sizes: dict[int, dict[str, int]] = {}
+        for ply in range(1, 161):
+            acting = sorted(rules.to_act(state))
+            if not acting:
+                break
+            if ply in (1, 5, 40, 80, 160):
+                sizes[ply] = {
+                    protocol: sum(
+                        len(m.content)
+                        for m in rules.prompt(state, acting[0], protocol=protocol, opponent="GPT-4o")
+                    )
+                    for protocol in ("strict", "assisted")
+                }
+            state = rules.apply(state, {seat: rng.choice(rules.legal(state, seat)) for seat in acting}).state
+        for protocol in ("strict", "assisted"):
+            at = ", ".join(f"ply {ply}: {by[protocol]:,}" for ply, by in sizes.items())
+            line(f"{rules.name} ({protocol})", at)
+    print()
 
-    moves = random_game(160)
-    print("LLM prompt size in characters (system + user message, first attempt of a ply)")
-    for protocol in PROTOCOLS:
 
-        def size(ply: int, protocol: str = protocol) -> int:
-            messages = chess_messages(
-                start_fen=chess.STARTING_FEN,
-                moves=moves[: ply - 1],
-                protocol=protocol,
-                opponent="GPT-4o (OpenAI)",
-            )
-            return sum(len(m.content) for m in messages)
+def requests_per_game() -> None:
+    """Every game: page view, a person's move (form and htmx), a bot ply, polls."""
+    from django.test import Client
 
-        at = ", ".join(f"ply {ply}: {size(ply):,}" for ply in (1, 40, 80, 160))
-        total = sum(size(ply) for ply in range(1, 101))
-        line(protocol, f"{at}; a 100-ply game: {total:,} in all")
+    from arena_site.tables import count_requests
+    from arena_site.tasks import capture_tasks
+    from games import runner
+    from games.core import all_games
+    from games.models import get_meta
+
+    print("DynamoDB requests per operation, per game (budgets: page 2, move 3, bot ply 2, poll 1)")
+    for rules in all_games():
+        owner = Client()
+        bot = next(b.ref for b in rules.bots() if b.available and b.ref != "random")
+        seats = {seat: ("human" if index == 0 else bot) for index, seat in enumerate(rules.seats)}
+        with capture_tasks():
+            response = owner.post("/matches/new", {"game": rules.id, **seats, "pace": "0"})
+            match_id = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+            runner.advance(match_id)  # a simultaneous game's bot seals its choice first
+        owner.get(f"/matches/{match_id}/")
+        meta = get_meta(match_id)
+        state = meta.state()
+        human = rules.seats[0]
+        moves = rules.legal(state, human)
+        figures = []
+        with count_requests() as c:
+            owner.get(f"/matches/{match_id}/")
+        figures.append(("page", c.total))
+        with capture_tasks(), count_requests() as c:
+            owner.post(f"/matches/{match_id}/move", {"move": moves[0]})
+        figures.append(("move (form)", c.total))
+        with capture_tasks(), count_requests() as c:
+            runner.advance(match_id)
+        figures.append(("bot ply", c.total))
+        meta = get_meta(match_id)
+        legal = rules.legal(meta.state(), human)
+        if legal and meta.is_running:
+            with capture_tasks(), count_requests() as c:
+                owner.post(f"/matches/{match_id}/move", {"move": legal[0]}, HTTP_HX_REQUEST="true")
+            figures.append(("move (htmx)", c.total))
+        version = get_meta(match_id).version
+        with count_requests() as c:
+            owner.get(f"/matches/{match_id}/live?v={version}")
+        figures.append(("unchanged poll", c.total))
+        with count_requests() as c:
+            owner.get(f"/matches/{match_id}/live?v={version - 1}")
+        figures.append(("changed poll", c.total))
+        line(rules.name, ", ".join(f"{label} {count}" for label, count in figures))
     print()
 
 

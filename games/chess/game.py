@@ -57,6 +57,7 @@ def _stockfish(skill: int) -> Any:
 
 class Chess(Game[ChessGame]):
     id = "chess"
+    order = 0
     name = "Chess"
     seats = SEATS
     summary = "FIDE chess from the standard position or any FEN, with PGN export."

@@ -32,6 +32,7 @@ _RECORD_MOVES = frozenset(column_number(column) for column in range(WIDTH))
 
 class ConnectFour(Game[State]):
     id = "connect4"
+    order = 20
     name = "Connect Four"
     seats = SEATS
     summary = (

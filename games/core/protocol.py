@@ -165,6 +165,8 @@ class Game(ABC, Generic[S]):
     name: ClassVar[str]
     seats: ClassVar[tuple[str, ...]]
     simultaneous: ClassVar[bool] = False
+    # Where the game is listed (home page, forms, API): lower first.
+    order: ClassVar[int] = 100
     # Shown under the new-match form and on the home page.
     summary: ClassVar[str] = ""
     # The placeholder of the typed-move field, e.g. "b2 or 5".

@@ -1,19 +1,30 @@
 """The games of the arena, by id: the one place that knows which games exist.
 
-A game package registers its singleton at import (``register(TicTacToe())``); ``_PACKAGES``
-lists the packages to import, so a new game is one package plus one line here.
+A game package registers its singleton at import (``GAME = register(TicTacToe())``). The
+registry finds the packages itself: every ``games/<name>/`` holding a ``game.py`` is imported on
+first use, so a new game is one package and no edit anywhere else. Games are listed in their
+``order``, then by name.
 """
 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from games.core.protocol import Game
 
-_PACKAGES = ("games.chess", "games.tictactoe", "games.connect4", "games.rps")
+_GAMES_DIR = Path(__file__).resolve().parents[1]
 _GAMES: dict[str, Game[Any]] = {}
 _loaded = False
+
+
+def _packages() -> list[str]:
+    return sorted(
+        f"games.{path.parent.name}"
+        for path in _GAMES_DIR.glob("*/game.py")
+        if path.parent.joinpath("__init__.py").exists()
+    )
 
 
 def register(game: Game[Any]) -> Game[Any]:
@@ -27,8 +38,11 @@ def register(game: Game[Any]) -> Game[Any]:
 def _load() -> None:
     global _loaded
     if not _loaded:
-        for package in _PACKAGES:
+        for package in _packages():
             importlib.import_module(package)
+        ordered = sorted(_GAMES.values(), key=lambda game: (game.order, game.name))
+        _GAMES.clear()
+        _GAMES.update((game.id, game) for game in ordered)
         _loaded = True
 
 

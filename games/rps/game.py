@@ -40,6 +40,7 @@ def _rounds(state: State) -> list[dict[str, Any]]:
 
 class RockPaperScissors(Game[State]):
     id = "rps"
+    order = 30
     name = "Rock-paper-scissors"
     seats = SEATS
     simultaneous = True

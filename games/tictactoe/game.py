@@ -30,6 +30,7 @@ PROTOCOLS = ("strict", "assisted")
 
 class TicTacToe(Game[Board]):
     id = "tictactoe"
+    order = 10
     name = "Tic-tac-toe"
     seats = rules.SEATS
     summary = "Three in a row on a 3x3 board: X moves first, and perfect play always draws."
